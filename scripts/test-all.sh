@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# README command 2 (and CI): install test dependencies, build, run the whole
+# suite (unit, end-to-end, peer, kernel/qemu), then the corruption tests
+# again in an ASan+UBSan build.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/deps.sh" test
+
+rc=0
+build="$top/build"
+"$top/scripts/build.sh" "$build"
+make -C "$build" check -j1 || rc=1
+[ $rc = 0 ] || cat "$build"/tests/test-suite.log
+
+san="$top/build-sanitize"
+"$top/scripts/build.sh" "$san" --enable-sanitizers
+make -C "$san" check -j1 TESTS="$(cd "$top/tests" && ls e2e/*corrupt*.sh 2>/dev/null | tr '\n' ' ') unit/test_format unit/test_json" || rc=1
+exit $rc
