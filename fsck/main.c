@@ -1,7 +1,485 @@
 // SPDX-License-Identifier: MIT
+/*
+ * fsck.erofs: option parsing, the report and the exit status. The checks
+ * themselves live in lib/fsck_check.c, extraction in lib/extract.c.
+ *
+ * Exit status follows fsck(8) and is a sum of: 0 clean, 4 errors left
+ * uncorrected (corruption found), 8 operational error (including files
+ * whose compressed data could not be checked yet), 16 usage error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "erofs/fsck.h"
+#include "erofs/json.h"
+#include "erofs/rdir.h"
+#include "erofs/rxattr.h"
+#include "ishare_check.h"
+
+#define TOOL		"fsck.erofs"
+#define EXIT_CLEAN	0
+#define EXIT_ERRORS	4
+#define EXIT_OPERR	8
+#define EXIT_USAGE	16
+
+struct finding_rec {
+	enum erofs_fsck_kind kind;
+	char *path;
+	char *reason;
+};
+
+struct fsck_opts {
+	const char *image;
+	struct erofs_image_params iparams;
+	struct erofs_fsck_params fparams;
+	struct erofs_extract_params xparams;
+	bool extract;
+	bool json;
+	int verbosity;
+	uint64_t nid;
+	const char *path;
+};
+
+struct report {
+	const struct fsck_opts *o;
+	struct finding_rec *recs;
+	size_t n, cap;
+};
+
+static void usage(FILE *f)
 {
-	fputs("fsck.erofs: not implemented yet\n", stderr);
-	return 1;
+	fputs("Usage: " TOOL " [OPTIONS] IMAGE\n"
+	      "Check the integrity of the EROFS image IMAGE; optionally extract it.\n"
+	      "\n"
+	      " -V, --version          print the version number and exit\n"
+	      " -h, --help             display this help and exit\n"
+	      " -d<0-9>                verbosity; 0 prints only findings (default 2)\n"
+	      " -p                     accepted for compatibility (no-op)\n"
+	      " -a, -A, -y             no-ops, for compatibility with other fsck tools\n"
+	      " --offset=#             skip # bytes at the beginning of IMAGE\n"
+	      " --nid=#                check (or extract) only the subtree of inode #\n"
+	      " --path=X               check (or extract) only the subtree at path X\n"
+	      " --no-sbcrc             do not verify the superblock checksum\n"
+	      " --check-ishare, --xattr-inode-digest\n"
+	      "                        verify every non-empty regular file's page cache\n"
+	      "                        sharing fingerprint (\"sha256:\" + SHA-256 of the content)\n"
+	      " --json                 print the findings as one JSON document on stdout\n"
+	      "\n"
+	      "Extraction (needs --extract=X):\n"
+	      " --extract[=X]          extract the tree to directory X\n"
+	      " --overwrite            replace files that already exist\n"
+	      " --force                allow extracting to /\n"
+	      " --[no-]preserve        same as --[no-]preserve-owner --[no-]preserve-perms\n"
+	      " --[no-]preserve-owner  keep owners (default for root)\n"
+	      " --[no-]preserve-perms  keep exact modes without umask (default for root)\n"
+	      " --[no-]xattrs          set xattrs on extracted files (default on)\n"
+	      "\n"
+	      "Exit status (sum of): 0 clean, 4 errors found, 8 operational error or\n"
+	      "data not checked (compressed), 16 usage error.\n"
+	      "Multi-image sharing check: " TOOL " --check-ishare -o OPTS IMAGE ...\n"
+	      "(see the manual page).\n", f);
+}
+
+enum {
+	OPT_OFFSET = 256, OPT_NID, OPT_PATH, OPT_NO_SBCRC, OPT_CHECK_ISHARE,
+	OPT_JSON, OPT_EXTRACT, OPT_OVERWRITE, OPT_FORCE, OPT_PRESERVE,
+	OPT_NO_PRESERVE, OPT_PRESERVE_OWNER, OPT_NO_PRESERVE_OWNER,
+	OPT_PRESERVE_PERMS, OPT_NO_PRESERVE_PERMS, OPT_XATTRS, OPT_NO_XATTRS,
+	OPT_DEVICE,
+};
+
+static const struct option long_opts[] = {
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "nid", required_argument, NULL, OPT_NID },
+	{ "path", required_argument, NULL, OPT_PATH },
+	{ "no-sbcrc", no_argument, NULL, OPT_NO_SBCRC },
+	{ "check-ishare", no_argument, NULL, OPT_CHECK_ISHARE },
+	{ "xattr-inode-digest", no_argument, NULL, OPT_CHECK_ISHARE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "extract", optional_argument, NULL, OPT_EXTRACT },
+	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "preserve", no_argument, NULL, OPT_PRESERVE },
+	{ "no-preserve", no_argument, NULL, OPT_NO_PRESERVE },
+	{ "preserve-owner", no_argument, NULL, OPT_PRESERVE_OWNER },
+	{ "no-preserve-owner", no_argument, NULL, OPT_NO_PRESERVE_OWNER },
+	{ "preserve-perms", no_argument, NULL, OPT_PRESERVE_PERMS },
+	{ "no-preserve-perms", no_argument, NULL, OPT_NO_PRESERVE_PERMS },
+	{ "xattrs", no_argument, NULL, OPT_XATTRS },
+	{ "no-xattrs", no_argument, NULL, OPT_NO_XATTRS },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, TOOL ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '" TOOL " --help' for more information.\n");
+	return -EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
+}
+
+static int parse_long(struct fsck_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_OFFSET:
+		return parse_u64(arg, &o->iparams.offset) ?
+			usage_error("invalid offset '%s'", arg) : 0;
+	case OPT_NID:
+		return parse_u64(arg, &o->nid) ?
+			usage_error("invalid nid '%s'", arg) : 0;
+	case OPT_PATH: o->path = arg; return 0;
+	case OPT_NO_SBCRC:
+		o->iparams.skip_sb_checksum = true;
+		o->fparams.ignore_sb_checksum = true;
+		return 0;
+	case OPT_CHECK_ISHARE: o->fparams.check_ishare = true; return 0;
+	case OPT_JSON: o->json = true; return 0;
+	case OPT_EXTRACT:
+		o->extract = true;
+		o->xparams.dir = arg;
+		return 0;
+	case OPT_OVERWRITE: o->xparams.overwrite = true; return 0;
+	case OPT_FORCE: o->xparams.force = true; return 0;
+	case OPT_PRESERVE:
+	case OPT_NO_PRESERVE:
+		o->xparams.preserve_owner = c == OPT_PRESERVE;
+		o->xparams.preserve_perms = c == OPT_PRESERVE;
+		return 0;
+	case OPT_PRESERVE_OWNER:
+	case OPT_NO_PRESERVE_OWNER:
+		o->xparams.preserve_owner = c == OPT_PRESERVE_OWNER;
+		return 0;
+	case OPT_PRESERVE_PERMS:
+	case OPT_NO_PRESERVE_PERMS:
+		o->xparams.preserve_perms = c == OPT_PRESERVE_PERMS;
+		return 0;
+	case OPT_XATTRS:
+	case OPT_NO_XATTRS:
+		o->xparams.xattrs = c == OPT_XATTRS;
+		return 0;
+	case OPT_DEVICE:
+		return usage_error("--device=%s: extra devices are not supported yet",
+				   arg);
+	}
+	return usage_error("unknown option%s", "");
+}
+
+/* Returns 0, 1 (exit 0 now: help/version) or -exit status. */
+static int parse_args(int argc, char **argv, struct fsck_opts *o)
+{
+	int c, err;
+
+	o->verbosity = 2;
+	o->nid = UINT64_MAX;
+	o->xparams.preserve_owner = o->xparams.preserve_perms = !geteuid();
+	o->xparams.xattrs = true;
+	erofs_fsck_params_init(&o->fparams);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":Vhd:paAy", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			printf(TOOL " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 1;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'd':
+			if (optarg[0] < '0' || optarg[0] > '9' || optarg[1])
+				return usage_error("invalid verbosity '%s'", optarg);
+			o->verbosity = optarg[0] - '0';
+			break;
+		case 'p': case 'a': case 'A': case 'y':
+			break;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		case '?':
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		default:
+			err = parse_long(o, c, optarg);
+			if (err)
+				return err;
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error(optind == argc ? "missing IMAGE%s" :
+				   "unexpected argument '%s'",
+				   optind == argc ? "" : argv[optind + 1]);
+	o->image = argv[optind];
+	if (o->nid != UINT64_MAX && o->path)
+		return usage_error("--nid and --path are exclusive%s", "");
+	return 0;
+}
+
+static void record(const struct erofs_fsck_finding *f, void *arg)
+{
+	struct report *r = arg;
+	static const char *const tags[] = { "", "warning: ", "not checked: " };
+
+	if (!r->o->json) {
+		fprintf(stderr, TOOL ": %s: %s%s\n", f->path, tags[f->kind],
+			f->reason);
+		return;
+	}
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct finding_rec *n = realloc(r->recs, cap * sizeof(*n));
+
+		if (!n)
+			return;	/* the counters still carry the finding */
+		r->recs = n;
+		r->cap = cap;
+	}
+	r->recs[r->n].kind = f->kind;
+	r->recs[r->n].path = strdup(f->path);
+	r->recs[r->n].reason = strdup(f->reason);
+	if (r->recs[r->n].path && r->recs[r->n].reason)
+		r->n++;
+}
+
+static int exit_status(const struct erofs_fsck_stats *st, int operr)
+{
+	int status = EXIT_CLEAN;
+
+	if (st->errors)
+		status |= EXIT_ERRORS;
+	if (st->unsupported || operr)
+		status |= EXIT_OPERR;
+	return status;
+}
+
+static void print_summary(const struct fsck_opts *o,
+			  const struct erofs_fsck_stats *st)
+{
+	if (o->verbosity < 1)
+		return;
+	printf(TOOL ": %s: %" PRIu64 " inodes (%" PRIu64 " directories, %"
+	       PRIu64 " files, %" PRIu64 " symlinks, %" PRIu64 " special), %"
+	       PRIu64 " hard links, %" PRIu64 " bytes of data read",
+	       o->image, st->inodes, st->dirs, st->regular, st->symlinks,
+	       st->special, st->hardlinks, st->data_bytes);
+	if (o->fparams.check_ishare)
+		printf(", %" PRIu64 " fingerprints verified", st->fingerprints);
+	if (!st->errors && !st->unsupported && !st->warnings)
+		printf(": clean\n");
+	else
+		printf(": %" PRIu64 " errors, %" PRIu64 " warnings, %" PRIu64
+		       " not checked\n", st->errors, st->warnings,
+		       st->unsupported);
+}
+
+static void json_features(struct erofs_json *j, const char *key, uint32_t v,
+			  const char *(*name)(uint32_t))
+{
+	unsigned int i;
+
+	ej_arr_begin(j, key);
+	for (i = 0; i < 32; i++) {
+		char buf[16];
+
+		if (!(v & (1U << i)))
+			continue;
+		if (!name(1U << i))
+			snprintf(buf, sizeof(buf), "0x%x", 1U << i);
+		ej_str(j, NULL, name(1U << i) ? name(1U << i) : buf);
+	}
+	ej_arr_end(j);
+}
+
+static void json_counts(struct erofs_json *j, const struct erofs_fsck_stats *st)
+{
+	ej_obj_begin(j, "counts");
+	ej_u64(j, "inodes", st->inodes);
+	ej_u64(j, "directories", st->dirs);
+	ej_u64(j, "regular", st->regular);
+	ej_u64(j, "symlinks", st->symlinks);
+	ej_u64(j, "special", st->special);
+	ej_u64(j, "hardlinks", st->hardlinks);
+	ej_u64(j, "data_bytes", st->data_bytes);
+	ej_u64(j, "fingerprints_verified", st->fingerprints);
+	ej_u64(j, "compressed_not_checked", st->compressed);
+	ej_u64(j, "errors", st->errors);
+	ej_u64(j, "warnings", st->warnings);
+	ej_u64(j, "not_checked", st->unsupported);
+	ej_obj_end(j);
+}
+
+static void json_findings(struct erofs_json *j, const struct report *r)
+{
+	static const char *const kinds[] = { "error", "warning", "not_checked" };
+	size_t i;
+
+	ej_arr_begin(j, "findings");
+	for (i = 0; i < r->n; i++) {
+		ej_obj_begin(j, NULL);
+		ej_str(j, "kind", kinds[r->recs[i].kind]);
+		ej_bytes(j, "path", r->recs[i].path, strlen(r->recs[i].path));
+		ej_str(j, "reason", r->recs[i].reason);
+		ej_obj_end(j);
+	}
+	ej_arr_end(j);
+}
+
+static void print_json(const struct fsck_opts *o, const struct erofs_image *img,
+		       const struct report *r, const struct erofs_fsck_stats *st,
+		       const struct erofs_errinfo *fatal, int status)
+{
+	struct erofs_json j;
+
+	ej_init(&j, stdout, true);
+	ej_obj_begin(&j, NULL);
+	ej_bytes(&j, "image", o->image, strlen(o->image));
+	ej_u64(&j, "exit_status", status);
+	ej_bool(&j, "clean", status == EXIT_CLEAN);
+	if (img) {
+		ej_obj_begin(&j, "features");
+		json_features(&j, "compat", img->sb.feature_compat,
+			      erofs_feature_compat_name);
+		json_features(&j, "incompat", img->sb.feature_incompat,
+			      erofs_feature_incompat_name);
+		ej_obj_end(&j);
+	}
+	ej_bool(&j, "check_ishare", o->fparams.check_ishare);
+	if (st)
+		json_counts(&j, st);
+	json_findings(&j, r);
+	if (fatal && fatal->err) {
+		ej_obj_begin(&j, "fatal");
+		ej_bytes(&j, "subject", fatal->subject, strlen(fatal->subject));
+		ej_str(&j, "reason", fatal->reason[0] ? fatal->reason :
+						       strerror(-fatal->err));
+		ej_obj_end(&j);
+	}
+	ej_obj_end(&j);
+	ej_finish(&j);
+}
+
+static void print_intro(const struct fsck_opts *o, const struct erofs_image *img)
+{
+	char name[EROFS_XATTR_FULLNAME_MAX + 1];
+
+	if (o->json || o->verbosity < 3)
+		return;
+	printf(TOOL ": %s: %u-byte blocks, %" PRIu64 " inodes\n", o->image,
+	       img->sb.blksz, img->sb.inos);
+	if (o->fparams.check_ishare && erofs_fingerprint_name(img, name, sizeof(name)))
+		printf(TOOL ": verifying fingerprints in xattr \"%s\"\n", name);
+}
+
+/* Open failures: a damaged image is corruption, anything else operational. */
+static int open_status(int err)
+{
+	return err == -EFSCORRUPTED || err == -EBADMSG ? EXIT_ERRORS : EXIT_OPERR;
+}
+
+static int resolve_start(struct fsck_opts *o, const struct erofs_image *img,
+			 struct erofs_errinfo *ei)
+{
+	if (o->path) {
+		int err = erofs_path_lookup(img, o->path, &o->fparams.start_nid, ei);
+
+		o->fparams.start_path = o->path;
+		return err;
+	}
+	o->fparams.start_nid = o->nid;
+	if (o->nid != UINT64_MAX && o->nid == img->sb.root_nid)
+		o->fparams.start_nid = UINT64_MAX;
+	return 0;
+}
+
+static void free_report(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->recs[i].path);
+		free(r->recs[i].reason);
+	}
+	free(r->recs);
+}
+
+static int run(struct fsck_opts *o)
+{
+	struct report r = { .o = o };
+	struct erofs_errinfo ei = { 0 };
+	struct erofs_fsck_stats st = { 0 };
+	struct erofs_image img;
+	int err, status;
+
+	err = erofs_image_open(&img, o->image, &o->iparams, &ei);
+	if (err) {
+		status = open_status(err);
+		if (o->json)
+			print_json(o, NULL, &r, NULL, &ei, status);
+		else
+			erofs_err_print(&ei, TOOL, stderr);
+		return status;
+	}
+	if (o->extract && o->xparams.dir)
+		o->fparams.extract = &o->xparams;
+	print_intro(o, &img);
+	err = resolve_start(o, &img, &ei);
+	if (!err)
+		err = erofs_fsck_run(&img, &o->fparams, record, &r, &st, &ei);
+	status = exit_status(&st, err);
+	if (err && err != -ENOENT && !ei.err)
+		erofs_err(&ei, err, o->image, NULL);
+	if (err == -ENOENT || err == -ENOTDIR)
+		status |= EXIT_USAGE;
+	if (o->json) {
+		print_json(o, &img, &r, &st, &ei, status);
+	} else {
+		if (ei.err)
+			erofs_err_print(&ei, TOOL, stderr);
+		print_summary(o, &st);
+	}
+	free_report(&r);
+	erofs_image_close(&img);
+	return status;
+}
+
+/* The multi-image sharing model takes over for its own option forms. */
+static bool wants_ishare_model(int argc, char **argv)
+{
+	int i, positional = 0;
+
+	if (!fsck_wants_check_ishare(argc, argv))
+		return false;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") || !strncmp(argv[i], "--domain-id", 11) ||
+		    !strncmp(argv[i], "--mount", 7))
+			return true;
+		if (argv[i][0] != '-')
+			positional++;
+	}
+	return positional > 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct fsck_opts o = { 0 };
+	int err;
+
+	if (wants_ishare_model(argc, argv))
+		return fsck_check_ishare(argc, argv);
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return err > 0 ? EXIT_CLEAN : -err;
+	return run(&o);
 }

@@ -22,6 +22,7 @@ void erofs_mkfs_params_init(struct erofs_mkfs_params *p)
 	p->force_gid = -1;
 	p->xattr_tolerance = 2;
 	p->ishare_prefix = -1;
+	p->log_level = EROFS_MKFS_LOG_WARN;
 }
 
 static int compile_regexes(struct erofs_writer *w)
@@ -129,6 +130,12 @@ static int write_image(struct erofs_writer *w)
 				  w->p->fsync, w->ei);
 }
 
+static void tell_tmp(const struct erofs_writer *w, const char *tmp_path)
+{
+	if (w->p->tmp_image)
+		w->p->tmp_image(w->p->tmp_image_arg, tmp_path);
+}
+
 static int build(struct erofs_writer *w)
 {
 	int ret = setup(w);
@@ -141,10 +148,14 @@ static int build(struct erofs_writer *w)
 		return ret == -ENOMEM ? erofs_err(w->ei, ret, w->source, NULL) : ret;
 	ret = erofs_layout_plan(w);
 	if (!ret)
-		ret = erofs_image_create(&w->img, w->img.path, w->ei);
-	if (!ret)
-		ret = write_image(w);
-	return ret;
+		ret = erofs_log_files(w);
+	if (ret)
+		return ret == -ENOMEM ? erofs_err(w->ei, ret, w->source, NULL) : ret;
+	ret = erofs_image_create(&w->img, w->img.path, w->ei);
+	if (ret)
+		return ret;
+	tell_tmp(w, w->img.tmp_path);
+	return write_image(w);
 }
 
 static void fill_stats(struct erofs_writer *w, const struct timespec *t0)
@@ -179,6 +190,8 @@ int erofs_mkfs_build(const struct erofs_mkfs_params *p, const char *image_path,
 		erofs_image_abort(&w.img);
 	else
 		fill_stats(&w, &t0);
+	/* renamed or removed: nothing left for a signal handler to clean */
+	tell_tmp(&w, NULL);
 	erofs_wnode_free_tree(w.root);
 	erofs_hardlink_map_destroy(&w.links);
 	erofs_xattr_set_destroy(&w.xattrs);

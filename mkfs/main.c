@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,13 +76,24 @@ struct progress_state {
 	bool shown;
 };
 
+/*
+ * The temporary image, for the signal handler: a front end may keep
+ * process-wide state, the library may not. The path is published before
+ * the flag is raised; it is freed only after the build returned, when no
+ * other thread is left that could be running the handler.
+ */
+static char *tmp_image_path;
+static volatile sig_atomic_t tmp_image_live;
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
 static void usage(FILE *f)
 {
 	fputs("Usage: " TOOL " [OPTIONS] IMAGE SOURCE_DIR\n"
 	      "Build an uncompressed EROFS image from SOURCE_DIR into IMAGE.\n"
 	      "\n"
 	      "  -b#                    block size in bytes: 512, 1024, 2048 or 4096 (default 4096)\n"
-	      "  -d#                    verbosity level (0..9)\n"
+	      "  -d#                    verbosity: 0 errors only, 1-2 summary (default 2),\n"
+	      "                         3+ also one line per file\n"
 	      "  -x#                    xattr tolerance: a name+value pair seen more than # times\n"
 	      "                         goes to the shared area (default 2); < 0 drops all xattrs\n"
 	      "  -L LABEL               volume label (at most 15 bytes)\n"
@@ -331,6 +343,60 @@ static void show_progress(void *arg, const struct erofs_mkfs_progress *pr)
 		pr->bytes_done / 1048576.0 / t);
 }
 
+static void track_tmp_image(void *arg, const char *tmp_path)
+{
+	char *copy;
+
+	(void)arg;
+	tmp_image_live = 0;
+	if (!tmp_path)
+		return;
+	/* without a copy an interrupt may leave the temporary behind */
+	copy = strdup(tmp_path);
+	if (!copy)
+		return;
+	free(tmp_image_path);
+	tmp_image_path = copy;
+	tmp_image_live = 1;
+}
+
+/* Remove the temporary image, then die of the same signal. */
+static void on_fatal_signal(int sig)
+{
+	if (tmp_image_live)
+		unlink(tmp_image_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_cleanup(struct erofs_mkfs_params *p)
+{
+	struct sigaction sa = { .sa_handler = on_fatal_signal };
+	unsigned int i;
+
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++) {
+		struct sigaction old;
+
+		/* a signal ignored by whoever started us stays ignored */
+		if (!sigaction(cleanup_signals[i], NULL, &old) &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
+	p->tmp_image = track_tmp_image;
+}
+
+/* Warnings are diagnostics (stderr); -d3 file lines are output (stdout). */
+static void print_log(void *arg, unsigned int level, const char *msg)
+{
+	(void)arg;
+	if (level <= EROFS_MKFS_LOG_WARN)
+		fprintf(stderr, "%s: %s\n", TOOL, msg);
+	else
+		printf("%s\n", msg);
+}
+
 static void print_summary(const struct mkfs_opts *o,
 			  const struct erofs_mkfs_stats *st)
 {
@@ -353,6 +419,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	erofs_mkfs_params_init(&o.p);
+	o.verbosity = EROFS_MKFS_LOG_WARN;
 	ret = parse_args(&o, argc, argv);
 	if (ret)
 		return ret > 0 ? 0 : 1;
@@ -362,7 +429,12 @@ int main(int argc, char **argv)
 	o.p.n_exclude_paths = o.exclude_paths.n;
 	o.p.exclude_regexes = o.exclude_regexes.v;
 	o.p.n_exclude_regexes = o.exclude_regexes.n;
-	if (!o.quiet && isatty(STDERR_FILENO)) {
+	if (o.quiet)
+		o.verbosity = 0;
+	o.p.log = print_log;
+	o.p.log_level = o.verbosity;
+	install_cleanup(&o.p);
+	if (o.verbosity && isatty(STDERR_FILENO)) {
 		clock_gettime(CLOCK_MONOTONIC, &ps.start);
 		o.p.progress = show_progress;
 		o.p.progress_arg = &ps;
@@ -373,9 +445,10 @@ int main(int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	if (ret) {
 		erofs_err_print(&ei, TOOL, stderr);
-	} else if (!o.quiet) {
+	} else if (o.verbosity) {
 		print_summary(&o, &st);
 	}
+	free(tmp_image_path);
 	free(o.prefixes.v);
 	free(o.exclude_paths.v);
 	free(o.exclude_regexes.v);

@@ -22,6 +22,23 @@ struct erofs_mkfs_progress {
 typedef void (*erofs_mkfs_progress_fn)(void *arg,
 				       const struct erofs_mkfs_progress *pr);
 
+/*
+ * Told the temporary image's path once it exists and NULL once it is gone
+ * (renamed over IMAGE or removed), so that a front end can remove it from
+ * a signal handler. Called from the building thread only.
+ */
+typedef void (*erofs_mkfs_tmp_fn)(void *arg, const char *tmp_path);
+
+/* Message levels, as in -d#: higher is chattier. */
+enum {
+	EROFS_MKFS_LOG_WARN = 2,
+	EROFS_MKFS_LOG_INFO = 3,	/* "file PATH nid N size S layout L" */
+};
+
+/* One message without a trailing newline; the front end prints it. */
+typedef void (*erofs_mkfs_log_fn)(void *arg, unsigned int level,
+				  const char *msg);
+
 struct erofs_mkfs_params {
 	unsigned int blkszbits;		/* 9..12 */
 
@@ -56,6 +73,11 @@ struct erofs_mkfs_params {
 
 	erofs_mkfs_progress_fn progress;	/* may be NULL */
 	void *progress_arg;
+	erofs_mkfs_tmp_fn tmp_image;		/* may be NULL */
+	void *tmp_image_arg;
+	erofs_mkfs_log_fn log;			/* may be NULL */
+	void *log_arg;
+	unsigned int log_level;		/* nothing above it is even formatted */
 	bool fsync;
 };
 

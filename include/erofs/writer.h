@@ -68,4 +68,11 @@ void erofs_super_encode(const struct erofs_writer *w, uint8_t *block0);
 /* lib/data_pass.c */
 int erofs_data_pass(struct erofs_writer *w);
 
+/* lib/build_log.c: messages through the params' log callback */
+bool erofs_wlog_enabled(const struct erofs_writer *w, unsigned int level);
+void erofs_wlog(const struct erofs_writer *w, unsigned int level,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "file PATH nid N size S layout L" per name, after the layout */
+int erofs_log_files(const struct erofs_writer *w);
+
 #endif

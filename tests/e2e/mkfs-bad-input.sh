@@ -3,7 +3,8 @@
 # stderr, a non-zero exit, and nothing left in the output directory (no
 # image, no temporary file). Cases: missing source, image in a missing
 # directory, ENOSPC on a 1 MiB tmpfs, a mode-000 file read by an
-# unprivileged user, a file removed mid-build, a file growing mid-build.
+# unprivileged user, a file removed mid-build, a file growing mid-build,
+# SIGINT/SIGTERM/SIGHUP mid-build (ours only: upstream writes in place).
 # (A name longer than 255 bytes cannot exist in a Linux source tree, so
 # "name too long" is not tested.)
 set -euo pipefail
@@ -162,6 +163,59 @@ case_grown_mid_build() {
 		"mkfs.erofs: $p: $R_CHANGED"
 }
 
+# A build that runs for seconds without filling the disk: a 16 GiB sparse
+# file (reads of holes are cheap, all-zero blocks stay holes in the image)
+# fingerprinted, so SHA-256 keeps mkfs busy (about 8 s at 2 GB/s).
+slow_tree() {
+	mkdir -p "$1/sub"
+	truncate -s 16G "$1/sparse"
+	echo small >"$1/sub/small"
+}
+
+# SIGINT/SIGTERM/SIGHUP during the data pass: mkfs must die of that signal
+# with neither IMAGE nor its temporary left behind. Background jobs of a
+# script start with SIGINT ignored (and mkfs keeps ignored signals
+# ignored, like nohup expects), hence env --default-signal.
+case_signal() {
+	local sig=$1 out=$WORK/out-sig-$1 src=$WORK/slow-src pid rc=0 i
+	local want=$((128 + $(kill -l "$sig")))
+	[ -d "$src" ] || slow_tree "$src"
+	mkdir -p "$out"
+	snapshot "$out"
+	env --default-signal=INT,TERM,HUP "$MKFS" --quiet --ishare_key \
+		"$out/img.erofs" "$src" 2>"$WORK/err" &
+	pid=$!
+	# Signal once the temporary exists, i.e. the data pass is under way.
+	for ((i = 0; i < 300; i++)); do
+		compgen -G "$out/img.erofs.tmp*" >/dev/null && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -s "$sig" $pid 2>/dev/null || true
+	wait $pid || rc=$?
+	if [ $rc != "$want" ] || [ "$(listing "$out")" != "$(cat "$WORK/before")" ]; then
+		echo "FAIL [SIG$sig mid-build]: exit $rc (want $want, killed by SIG$sig);" \
+			"output directory holds: $(listing "$out" | tr '\n' ' ')" >&2
+		sed 's/^/    /' "$WORK/err" >&2
+		FAILED=1
+	else
+		echo "ok [SIG$sig mid-build]: exit $rc, no image, no temporary"
+	fi
+}
+
+case_signals() {
+	local sig
+	if [ "$MKFS_KIND" != ours ]; then
+		echo "skipped [signals mid-build]: upstream writes IMAGE in place" >&2
+		return
+	fi
+	for sig in INT TERM HUP; do
+		case_signal $sig
+	done
+	rm -rf -- "$WORK/slow-src"
+}
+
 main() {
 	need_root "tmpfs mounts and setpriv"
 	need_cmd setpriv util-linux
@@ -176,6 +230,7 @@ main() {
 	case_unreadable
 	case_removed_mid_build
 	case_grown_mid_build
+	case_signals
 	[ $FAILED = 0 ] || fail "bad input not handled as promised (see above)"
 }
 

@@ -115,6 +115,9 @@ _peer_build() {
 	done
 	rm -f -- "$root".tmp.*.log
 	tmp=$(mktemp -d "$root.tmp.XXXXXX") || { echo "cannot create $root.tmp.*"; return 1; }
+	# mktemp -d makes it 0700: the chroot's / must be searchable by the
+	# non-root users that commands inside may switch to.
+	chmod 755 "$tmp" || { echo "cannot chmod $tmp"; return 1; }
 	echo "peer: bootstrapping sid + erofs-utils into $root (1-2 minutes)" >&2
 	if ! _peer_fill "$tmp" "$mirror"; then
 		# Keep the log (named after $tmp) but not the half-built tree.
@@ -126,13 +129,21 @@ _peer_build() {
 	mv -T -- "$tmp" "$root"
 }
 
+# Chroots built before the chmod in _peer_build have a 0700 root, which
+# non-root commands inside cannot enter. One stat per call; chmod only
+# when needed (and only root can, so a failure is left to peer_run).
+_peer_fix_root_mode() {
+	[ "$(stat -c %a -- "$1" 2>/dev/null)" = 755 ] && return 0
+	chmod 755 -- "$1" 2>/dev/null || true
+}
+
 # Make sure the sid chroot exists and holds erofs-utils 1.9.x. Idempotent
 # and safe to call from concurrent tests: the first caller builds under an
 # exclusive lock, the rest wait and then find it done. On failure prints a
 # one-line reason on stdout and returns non-zero (callers `skip` on it).
 peer_setup() {
 	local root=$PEER_ROOT lock reason c rc=0
-	_peer_ok "$root" && return 0
+	_peer_ok "$root" && { _peer_fix_root_mode "$root"; return 0; }
 	[ "$(id -u)" = 0 ] || { echo "peer needs root (debootstrap, chroot, mounts)"; return 1; }
 	for c in unshare chroot flock; do
 		command -v "$c" >/dev/null 2>&1 || { echo "missing host tool: $c"; return 1; }

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel-semantics model of EROFS page cache sharing (format doc §8.2-8.3).
+ *
+ * The model works on plain records: one per image (facts from its
+ * superblock plus the mount options it is modelled with) and one per
+ * regular-file inode (size, read path, fingerprint value). lib/ishare_scan.c
+ * fills them from the reader; unit tests build them by hand. From them it
+ * derives what Linux 7.x does: whether each image mounts, which inodes take
+ * part, which share one page cache, the messages the kernel logs, and how
+ * many 4 KiB pages a workload leaves in the page cache with and without
+ * sharing.
+ */
+#ifndef EROFS_ISHARE_MODEL_H
+#define EROFS_ISHARE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "erofs/errinfo.h"
+
+/* The page cache is counted in 4 KiB pages whatever the block size. */
+#define EROFS_ISHARE_PAGE_SHIFT	12
+#define EROFS_ISHARE_PAGE_SIZE	(1U << EROFS_ISHARE_PAGE_SHIFT)
+#define EROFS_ISHARE_DOMAIN_MAX	255
+#define EROFS_ISHARE_NONE	UINT32_MAX
+
+/* How the image is attached; it decides the read path of plain files. */
+enum erofs_ishare_backing {
+	EROFS_ISHARE_LOOP,	/* block device (loop) */
+	EROFS_ISHARE_FILE,	/* file-backed mount */
+};
+
+/*
+ * The address-space operations a shared page cache inherits from its first
+ * inode; a later inode joins only with the same ones (verified on 7.3.4).
+ */
+enum erofs_ishare_path {
+	EROFS_ISHARE_PATH_BDEV,		/* uncompressed, block device */
+	EROFS_ISHARE_PATH_FILE,		/* uncompressed, file-backed */
+	EROFS_ISHARE_PATH_COMPRESSED,
+};
+
+struct erofs_ishare_mountopts {
+	bool inode_share;
+	bool has_domain;
+	char domain_id[EROFS_ISHARE_DOMAIN_MAX + 1];
+	enum erofs_ishare_backing backing;
+};
+
+/* Why an inode does or does not take part in sharing. */
+enum erofs_ishare_reason {
+	EROFS_ISHARE_ELIGIBLE,
+	EROFS_ISHARE_NO_MOUNT,		/* the image fails to mount */
+	EROFS_ISHARE_NO_OPTION,		/* mounted without inode_share */
+	EROFS_ISHARE_NO_FEATURE,	/* image lacks COMPAT_ISHARE_XATTRS */
+	EROFS_ISHARE_NO_VALUE,		/* no fingerprint xattr */
+	EROFS_ISHARE_BAD_LENGTH,	/* value empty or longer than a block */
+	EROFS_ISHARE_SIZE_MISMATCH,	/* equal key, other i_size than the first */
+};
+
+/* What is known about a fingerprint compared with the file's bytes. */
+enum erofs_ishare_fpstate {
+	EROFS_ISHARE_FP_UNCHECKED,	/* not read (trusted as written) */
+	EROFS_ISHARE_FP_VERIFIED,	/* "sha256:" + digest of the content */
+	EROFS_ISHARE_FP_MISMATCH,	/* sha256 form, wrong digest */
+	EROFS_ISHARE_FP_OPAQUE,		/* not in sha256 form: says nothing */
+	EROFS_ISHARE_FP_UNREADABLE,	/* content cannot be read (yet) */
+};
+
+struct erofs_ishare_image {
+	char *path;
+	struct erofs_ishare_mountopts opts;
+
+	/* facts from the superblock */
+	bool has_feature;		/* COMPAT_ISHARE_XATTRS */
+	bool prefix_id_valid;		/* ishare_xattr_prefix_id < prefix count */
+	unsigned int prefix_id;
+	unsigned int blkszbits;
+
+	/*
+	 * Metadata pages a full traversal brings in: directory contents go
+	 * through each directory's own page cache; inodes, xattrs and inline
+	 * tails through the device's (block device or backing file).
+	 */
+	uint64_t dir_pages;
+	uint64_t meta_pages;
+
+	/* model output */
+	int mount_err;			/* 0, -EUCLEAN or -EINVAL */
+	bool sharing_on;
+};
+
+struct erofs_ishare_file {
+	uint32_t image;
+	uint64_t nid;
+	char *path;			/* first path to the inode, raw bytes */
+	uint32_t path_len;
+	uint64_t size;
+	bool compressed;
+	bool chunked;
+	uint8_t *value;			/* fingerprint value, NULL if none */
+	uint32_t value_len;
+	enum erofs_ishare_fpstate fpstate;
+
+	/* model output */
+	enum erofs_ishare_reason reason;
+	uint32_t cache;			/* index into set->caches */
+	uint32_t next;			/* next member of that cache, or NONE */
+	uint64_t pages;			/* resident pages without sharing */
+};
+
+enum erofs_ishare_safety {
+	EROFS_ISHARE_SAFE_TRUSTED,	/* equal sha256-form values, not re-read */
+	EROFS_ISHARE_SAFE_VERIFIED,	/* every member's digest verified */
+	EROFS_ISHARE_SAFE_COMPARED,	/* contents compared byte by byte */
+	EROFS_ISHARE_UNVERIFIABLE,	/* content could not be read */
+	EROFS_ISHARE_UNSAFE,		/* members differ: the kernel mixes them */
+};
+
+/* One page cache object: an unshared inode or a sharing group. */
+struct erofs_ishare_cache {
+	uint32_t first;			/* file that opened it (sets path, size) */
+	uint32_t nmembers;
+	enum erofs_ishare_path path;
+	uint64_t pages;			/* resident pages with sharing */
+	enum erofs_ishare_safety safety;
+};
+
+/* A message the kernel logs for this image set (or a mount error). */
+struct erofs_ishare_warning {
+	uint32_t image;
+	int64_t file;			/* -1 when about the whole image */
+	int err;			/* mount error, 0 for a plain message */
+	char text[160];
+};
+
+/* Equal values that still cost separate page caches, and how to fix it. */
+enum erofs_ishare_miss_kind {
+	EROFS_ISHARE_MISS_READ_PATH,
+	EROFS_ISHARE_MISS_BACKING,
+	EROFS_ISHARE_MISS_SIZE,
+	EROFS_ISHARE_MISS_VALUE_LENGTH,
+	EROFS_ISHARE_MISS_FEATURE,
+	EROFS_ISHARE_MISS_OPTION,
+	EROFS_ISHARE_MISS_DOMAIN,
+	EROFS_ISHARE_MISS_MOUNT,
+};
+
+struct erofs_ishare_miss {
+	uint32_t file;			/* a file left out */
+	uint32_t peer;			/* a file of the largest cache it could join */
+	enum erofs_ishare_miss_kind kind;
+	uint64_t bytes;			/* page cache bytes it costs */
+};
+
+/* One access of a recorded workload (--trace). */
+struct erofs_ishare_access {
+	uint32_t file;
+	uint64_t offset;
+	uint64_t length;
+};
+
+struct erofs_ishare_totals {
+	uint64_t files;			/* regular-file inodes */
+	uint64_t eligible;
+	uint64_t data_without;		/* bytes */
+	uint64_t data_with;
+	uint64_t dir_bytes;
+	uint64_t meta_bytes;
+	uint64_t shared_groups;
+	uint64_t unsafe_groups;
+	uint64_t unverifiable_groups;
+	uint64_t near_miss_bytes;
+};
+
+struct erofs_ishare_set {
+	struct erofs_ishare_image *images;
+	uint32_t nimages;
+	struct erofs_ishare_file *files;
+	uint32_t nfiles, files_cap;
+
+	/* model output */
+	struct erofs_ishare_cache *caches;
+	uint32_t ncaches;
+	struct erofs_ishare_warning *warnings;
+	uint32_t nwarnings;
+	struct erofs_ishare_miss *misses;
+	uint32_t nmisses;
+	struct erofs_ishare_totals totals;
+};
+
+/*
+ * Parse mount-style options ("inode_share,domain_id=X,file") on top of
+ * @opts. Accepted: inode_share, noinode_share, domain_id=X, nodomain_id
+ * (as if none was given), loop, file.
+ */
+int erofs_ishare_parse_mountopts(const char *s,
+				 struct erofs_ishare_mountopts *opts,
+				 struct erofs_errinfo *ei);
+
+/* Set construction; the set owns every string and value it is given. */
+void erofs_ishare_set_init(struct erofs_ishare_set *set);
+int erofs_ishare_set_add_image(struct erofs_ishare_set *set,
+			       const char *path,
+			       const struct erofs_ishare_mountopts *opts);
+/* Returns the new file's index, or a negative errno. */
+int64_t erofs_ishare_set_add_file(struct erofs_ishare_set *set,
+				  const struct erofs_ishare_file *f);
+void erofs_ishare_set_free(struct erofs_ishare_set *set);
+
+/* Read path an inode gets on its image's mount. */
+enum erofs_ishare_path erofs_ishare_read_path(const struct erofs_ishare_set *set,
+					      const struct erofs_ishare_file *f);
+
+/*
+ * Run the model: mounts, eligibility, caches (in file order, which stands
+ * for the order the workload opens them), warnings and near misses.
+ * @accesses == NULL means read-all (every regular file read fully).
+ */
+int erofs_ishare_model_run(struct erofs_ishare_set *set,
+			   const struct erofs_ishare_access *accesses,
+			   size_t naccesses);
+
+/*
+ * Decide the safety of every multi-member cache. Members whose digests
+ * were all verified are safe. Otherwise, with @trust_values, equal values
+ * in sha256 form are taken at their word; everything else is compared with
+ * @compare, which returns 0 for identical content, 1 when it differs, or a
+ * negative errno when a file cannot be read (-EOPNOTSUPP: not readable
+ * yet). @compare may be NULL: such groups are then unverifiable.
+ */
+typedef int (*erofs_ishare_compare_fn)(void *ctx,
+				       const struct erofs_ishare_file *a,
+				       const struct erofs_ishare_file *b);
+int erofs_ishare_check_groups(struct erofs_ishare_set *set, bool trust_values,
+			      erofs_ishare_compare_fn compare, void *ctx);
+
+/* True when @value is "sha256:" followed by 32 bytes. */
+bool erofs_ishare_value_is_sha256(const uint8_t *value, uint32_t len);
+
+/*
+ * Parse a trace ("IMAGE_INDEX PATH OFFSET LENGTH" per line; PATH may hold
+ * spaces, '#' starts a comment) against @set's files. The caller frees
+ * *@out.
+ */
+int erofs_ishare_parse_trace(const struct erofs_ishare_set *set,
+			     const char *text, size_t len,
+			     struct erofs_ishare_access **out, size_t *nout,
+			     struct erofs_errinfo *ei);
+
+/* Short human texts for reports. */
+const char *erofs_ishare_reason_text(enum erofs_ishare_reason r);
+const char *erofs_ishare_path_text(enum erofs_ishare_path p);
+const char *erofs_ishare_safety_text(enum erofs_ishare_safety s);
+const char *erofs_ishare_miss_text(enum erofs_ishare_miss_kind k);
+
+/*
+ * What to change so a near miss shares, e.g. "rebuild b.img uncompressed"
+ * or "mount b.img with inode_share,domain_id=X". Written to @buf.
+ */
+void erofs_ishare_miss_advice(const struct erofs_ishare_set *set,
+			      const struct erofs_ishare_miss *m,
+			      char *buf, size_t bufsz);
+
+#endif
