@@ -178,7 +178,7 @@ slow_tree() {
 # ignored, like nohup expects), hence env --default-signal.
 case_signal() {
 	local sig=$1 out=$WORK/out-sig-$1 src=$WORK/slow-src pid rc=0 i
-	local want=$((128 + $(kill -l "$sig")))
+	local expect_rc=$((128 + $(kill -l "$sig")))
 	[ -d "$src" ] || slow_tree "$src"
 	mkdir -p "$out"
 	snapshot "$out"
@@ -194,8 +194,8 @@ case_signal() {
 	sleep 0.2
 	kill -s "$sig" $pid 2>/dev/null || true
 	wait $pid || rc=$?
-	if [ $rc != "$want" ] || [ "$(listing "$out")" != "$(cat "$WORK/before")" ]; then
-		echo "FAIL [SIG$sig mid-build]: exit $rc (want $want, killed by SIG$sig);" \
+	if [ $rc != "$expect_rc" ] || [ "$(listing "$out")" != "$(cat "$WORK/before")" ]; then
+		echo "FAIL [SIG$sig mid-build]: exit $rc (want $expect_rc, killed by SIG$sig);" \
 			"output directory holds: $(listing "$out" | tr '\n' ' ')" >&2
 		sed 's/^/    /' "$WORK/err" >&2
 		FAILED=1
