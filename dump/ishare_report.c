@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "erofs/errinfo.h"
+#include "erofs/ishare_args.h"
 #include "erofs/ishare_model.h"
 #include "erofs/ishare_scan.h"
 #include "erofs/json.h"
@@ -21,7 +22,6 @@
 #define TOP_MISSES 20
 
 struct report_opts {
-	struct erofs_ishare_mountopts defaults;
 	const char *trace;
 	bool json;
 	bool verify;
@@ -64,113 +64,53 @@ static int fail_ei(const struct erofs_errinfo *ei)
 	return 1;
 }
 
-/* An image of the command line with its own -o options, if any. */
-struct image_arg {
-	const char *path;
-	const char *opts;
-};
-
-/* Global options hold for every image, wherever they appear. */
-static int add_images(const struct image_arg *args, int n,
-		      const struct report_opts *o, struct erofs_ishare_set *set)
-{
-	struct erofs_errinfo ei = { 0 };
-	int i;
-
-	for (i = 0; i < n; i++) {
-		struct erofs_ishare_mountopts m = o->defaults;
-
-		if (args[i].opts && erofs_ishare_parse_mountopts(args[i].opts, &m, &ei))
-			return fail_ei(&ei);
-		if (erofs_ishare_set_add_image(set, args[i].path, &m) < 0)
-			return fail(args[i].path, strerror(ENOMEM));
-	}
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct report_opts *o,
 		      struct erofs_ishare_set *set)
 {
 	static const struct option longopts[] = {
 		{ "ishare-report", no_argument, NULL, 'R' },
-		{ "domain-id", required_argument, NULL, 'D' },
-		{ "mount", required_argument, NULL, 'M' },
+		{ "domain-id", required_argument, NULL, EROFS_ISHARE_ARG_DOMAIN },
+		{ "mount", required_argument, NULL, EROFS_ISHARE_ARG_MOUNT },
 		{ "trace", required_argument, NULL, 'T' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct image_arg *args = calloc(argc, sizeof(*args));
-	const char *next_opts = NULL;
-	int c, n = 0, ret;
+	struct erofs_ishare_args a;
+	struct erofs_errinfo ei = { 0 };
+	int c, ret = 0;
 
-	if (!args)
+	if (erofs_ishare_args_init(&a, argc))
 		return fail("arguments", strerror(ENOMEM));
-	o->defaults.inode_share = true;
-	o->defaults.has_domain = true;
-	strcpy(o->defaults.domain_id, "default");
-	/* leading '-': images come back as argument 1, in order */
-	while ((c = getopt_long(argc, argv, "-o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'R':
-			break;
-		case 'D':
-			if (strlen(optarg) > EROFS_ISHARE_DOMAIN_MAX) {
-				free(args);
-				return fail(optarg, "domain_id too long");
-			}
-			strcpy(o->defaults.domain_id, optarg);
-			break;
-		case 'M':
-			if (!strcmp(optarg, "loop")) {
-				o->defaults.backing = EROFS_ISHARE_LOOP;
-			} else if (!strcmp(optarg, "file")) {
-				o->defaults.backing = EROFS_ISHARE_FILE;
-			} else {
-				free(args);
-				return fail(optarg, "--mount takes loop or file");
-			}
-			break;
-		case 'T':
+	/* leading '-': images come back as operand 1, in order */
+	while (!ret && (c = getopt_long(argc, argv, "-o:h", longopts, NULL)) != -1) {
+		ret = erofs_ishare_args_take(&a, c, optarg, &ei);
+		if (ret <= 0)
+			continue;
+		ret = 0;
+		if (c == 'T')
 			o->trace = optarg;
-			break;
-		case 'V':
+		else if (c == 'V')
 			o->verify = true;
-			break;
-		case 'J':
+		else if (c == 'J')
 			o->json = true;
-			break;
-		case 'o':
-			next_opts = optarg;
-			break;
-		case 1:
-			args[n].path = optarg;
-			args[n++].opts = next_opts;
-			next_opts = NULL;
-			break;
-		case 'h':
-			usage(stdout);
-			free(args);
-			exit(0);
-		default:
-			usage(stderr);
-			free(args);
-			return 1;
-		}
+		else if (c != 'R')
+			ret = c == 'h' ? 2 : 1;
 	}
-	if (next_opts) {
-		free(args);
-		return fail(next_opts, "-o must come before the image it applies to");
-	}
-	if (!n) {
-		free(args);
-		usage(stderr);
-		return 1;
-	}
-	ret = add_images(args, n, o, set);
-	free(args);
-	return ret;
+	if (!ret && !a.n)
+		ret = 1;
+	if (ret > 0)
+		usage(ret == 2 ? stdout : stderr);
+	if (!ret)
+		ret = erofs_ishare_args_to_set(&a, set, &ei);
+	if (ret < 0)
+		erofs_err_print(&ei, TOOL, stderr);
+	erofs_ishare_args_free(&a);
+	if (ret == 2)
+		exit(0);
+	/* exit 2 for a bad command line, as the other dump.erofs views */
+	return !ret ? 0 : ret == -ENOMEM ? 1 : 2;
 }
 
 static int load_trace(const char *path, struct erofs_ishare_set *set,

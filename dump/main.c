@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include "erofs/cli.h"
 #include "erofs/rdir.h"
 #include "dump.h"
 #include "ishare_report.h"
@@ -63,43 +64,28 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, TOOL ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '" TOOL " --help' for more information.\n");
-	return -2;
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
-}
+static const struct erofs_cli cli = { TOOL, 2 };
 
 static int parse_long(struct dump_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_NID:
-		return parse_u64(arg, &o->nid) ?
-			usage_error("invalid nid '%s'", arg) : 0;
+		return erofs_cli_parse_u64(arg, &o->nid) ?
+			erofs_cli_usage_error(&cli, "invalid nid '%s'", arg) : 0;
 	case OPT_PATH: o->path = arg; return 0;
 	case OPT_LS: o->ls = true; return 0;
 	case OPT_CAT: o->cat = true; return 0;
 	case OPT_OFFSET:
-		return parse_u64(arg, &o->iparams.offset) ?
-			usage_error("invalid offset '%s'", arg) : 0;
+		return erofs_cli_parse_u64(arg, &o->iparams.offset) ?
+			erofs_cli_usage_error(&cli, "invalid offset '%s'", arg) : 0;
 	case OPT_JSON: o->json = true; return 0;
 	case OPT_UDEV: o->udev = true; return 0;
 	case OPT_NO_SBCRC: o->iparams.skip_sb_checksum = true; return 0;
 	case OPT_DEVICE:
-		return usage_error("--device=%s: extra devices are not supported yet",
-				   arg);
+		return erofs_cli_usage_error(&cli,
+			"--device=%s: extra devices are not supported yet", arg);
 	}
-	return usage_error("unknown option%s", "");
+	return erofs_cli_usage_error(&cli, "unknown option");
 }
 
 static int check_combination(struct dump_opts *o)
@@ -107,11 +93,14 @@ static int check_combination(struct dump_opts *o)
 	bool target = o->nid != UINT64_MAX || o->path;
 
 	if (o->nid != UINT64_MAX && o->path)
-		return usage_error("--nid and --path are exclusive%s", "");
+		return erofs_cli_usage_error(&cli,
+				"--nid and --path are exclusive");
 	if ((o->ls || o->cat) && !target)
-		return usage_error("--ls and --cat need --nid or --path%s", "");
+		return erofs_cli_usage_error(&cli,
+				"--ls and --cat need --nid or --path");
 	if (o->cat && (o->ls || o->json || o->super || o->stats))
-		return usage_error("--cat cannot be combined with other views%s", "");
+		return erofs_cli_usage_error(&cli,
+				"--cat cannot be combined with other views");
 	if (!o->stats && !target && !o->udev)
 		o->super = true;
 	return 0;
@@ -127,7 +116,7 @@ static int parse_args(int argc, char **argv, struct dump_opts *o)
 	while ((c = getopt_long(argc, argv, ":VhsSe", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
-			printf(TOOL " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			erofs_cli_version(&cli);
 			return 1;
 		case 'h':
 			usage(stdout);
@@ -136,21 +125,17 @@ static int parse_args(int argc, char **argv, struct dump_opts *o)
 		case 'S': o->stats = true; break;
 		case 'e': break;
 		case ':':
-			return usage_error("option '%s' needs an argument",
-					   argv[optind - 1]);
 		case '?':
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return erofs_cli_getopt_error(&cli, c, argv, optind);
 		default:
 			err = parse_long(o, c, optarg);
 			if (err)
 				return err;
 		}
 	}
-	if (optind + 1 != argc)
-		return usage_error(optind == argc ? "missing IMAGE%s" :
-				   "unexpected argument '%s'",
-				   optind == argc ? "" : argv[optind + 1]);
-	o->image = argv[optind];
+	err = erofs_cli_one_image(&cli, argc, argv, optind, &o->image);
+	if (err)
+		return err;
 	return check_combination(o);
 }
 

@@ -2,46 +2,26 @@
 /* dump.erofs -s: the superblock, features by name and the prefix table. */
 #include <inttypes.h>
 #include <string.h>
+#include "erofs/features.h"
 #include "erofs/rxattr.h"
 #include "erofs/zmap.h"
 #include "dump.h"
 
-typedef const char *(*feature_name_fn)(uint32_t bit);
-
-static void features_text(const char *label, uint32_t v, feature_name_fn name)
+static void features_text(const char *label, uint32_t v,
+			  erofs_feature_name_fn name)
 {
-	unsigned int i;
-
+	char buf[EROFS_FEATURE_LABEL_MAX];
 	const char *sep = "";
+	unsigned int i;
 
 	printf("%-30s", label);
 	for (i = 0; i < 32; i++) {
 		if (!(v & (1U << i)))
 			continue;
-		if (name(1U << i))
-			printf("%s%s", sep, name(1U << i));
-		else
-			printf("%s0x%x", sep, 1U << i);
+		printf("%s%s", sep, erofs_feature_label(1U << i, name, buf));
 		sep = " ";
 	}
 	printf("\n");
-}
-
-static void features_json(struct erofs_json *j, const char *key, uint32_t v,
-			  feature_name_fn name)
-{
-	unsigned int i;
-
-	ej_arr_begin(j, key);
-	for (i = 0; i < 32; i++) {
-		char buf[16];
-
-		if (!(v & (1U << i)))
-			continue;
-		snprintf(buf, sizeof(buf), "0x%x", 1U << i);
-		ej_str(j, NULL, name(1U << i) ? name(1U << i) : buf);
-	}
-	ej_arr_end(j);
 }
 
 static void uuid_text(const uint8_t *u, char *buf)
@@ -223,8 +203,9 @@ static void super_json(const struct erofs_image *img, struct erofs_json *j)
 	ej_u64(j, "build_time", sb->epoch + sb->build_time);
 	ej_u64(j, "checksum", sb->checksum);
 	ej_bool(j, "checksum_ok", sb->checksum_ok);
-	features_json(j, "compat", sb->feature_compat, erofs_feature_compat_name);
-	features_json(j, "incompat", sb->feature_incompat,
+	erofs_features_json(j, "compat", sb->feature_compat,
+			    erofs_feature_compat_name);
+	erofs_features_json(j, "incompat", sb->feature_incompat,
 		      erofs_feature_incompat_name);
 	ej_u64(j, "available_compr_algs", sb->available_compr_algs);
 	ej_str(j, "uuid", uuid);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "erofs/errinfo.h"
+#include "erofs/ishare_args.h"
 #include "erofs/ishare_model.h"
 #include "erofs/ishare_scan.h"
 #include "ishare_check.h"
@@ -48,76 +49,47 @@ static void usage(FILE *f)
 	      "                    noinode_share, domain_id=X, nodomain_id, loop, file\n", f);
 }
 
-static int parse_global(int c, const char *arg,
-			struct erofs_ishare_mountopts *defaults)
-{
-	if (c == 'D') {
-		if (strlen(arg) > EROFS_ISHARE_DOMAIN_MAX)
-			return fail(arg, "domain_id too long", EXIT_USAGE);
-		strcpy(defaults->domain_id, arg);
-	} else if (!strcmp(arg, "loop")) {
-		defaults->backing = EROFS_ISHARE_LOOP;
-	} else if (!strcmp(arg, "file")) {
-		defaults->backing = EROFS_ISHARE_FILE;
-	} else {
-		return fail(arg, "--mount takes loop or file", EXIT_USAGE);
-	}
-	return 0;
-}
-
 /* Images in order; "-o" options bind to the image after them. */
 static int parse_args(int argc, char **argv, struct erofs_ishare_set *set)
 {
 	static const struct option longopts[] = {
 		{ "check-ishare", no_argument, NULL, 'C' },
-		{ "domain-id", required_argument, NULL, 'D' },
-		{ "mount", required_argument, NULL, 'M' },
+		{ "domain-id", required_argument, NULL, EROFS_ISHARE_ARG_DOMAIN },
+		{ "mount", required_argument, NULL, EROFS_ISHARE_ARG_MOUNT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct erofs_ishare_mountopts defaults = { .inode_share = true,
-						   .has_domain = true,
-						   .domain_id = "default" };
-	const char **paths = calloc(argc, sizeof(*paths));
-	const char **opts = calloc(argc, sizeof(*opts));
-	const char *next = NULL;
+	struct erofs_ishare_args a;
 	struct erofs_errinfo ei = { 0 };
-	int c, n = 0, i, ret = 0;
+	int c, ret = 0;
 
-	if (!paths || !opts)
-		ret = fail("arguments", strerror(ENOMEM), EXIT_OPERR);
-	while (!ret && (c = getopt_long(argc, argv, "-o:h", longopts, NULL)) != -1) {
-		if (c == 'C')
-			continue;
-		if (c == 'D' || c == 'M')
-			ret = parse_global(c, optarg, &defaults);
-		else if (c == 'o')
-			next = optarg;
-		else if (c == 1) {
-			paths[n] = optarg;
-			opts[n++] = next;
-			next = NULL;
-		} else {
+	if (erofs_ishare_args_init(&a, argc))
+		return fail("arguments", strerror(ENOMEM), EXIT_OPERR);
+	/* leading '-': images come back as operand 1, in order */
+	while ((c = getopt_long(argc, argv, "-o:h", longopts, NULL)) != -1) {
+		ret = erofs_ishare_args_take(&a, c, optarg, &ei);
+		if (ret < 0)
+			break;
+		if (ret && c != 'C') {
 			usage(c == 'h' ? stdout : stderr);
 			ret = c == 'h' ? -1 : EXIT_USAGE;
+			goto out;
 		}
+		ret = 0;
 	}
-	if (!ret && (next || !n)) {
+	if (!ret && !a.n) {
 		usage(stderr);
 		ret = EXIT_USAGE;
+		goto out;
 	}
-	for (i = 0; i < n && !ret; i++) {
-		struct erofs_ishare_mountopts m = defaults;
-
-		if (opts[i] && erofs_ishare_parse_mountopts(opts[i], &m, &ei)) {
-			erofs_err_print(&ei, TOOL, stderr);
-			ret = EXIT_USAGE;
-		} else if (erofs_ishare_set_add_image(set, paths[i], &m) < 0) {
-			ret = fail(paths[i], strerror(ENOMEM), EXIT_OPERR);
-		}
+	if (!ret)
+		ret = erofs_ishare_args_to_set(&a, set, &ei);
+	if (ret < 0) {
+		erofs_err_print(&ei, TOOL, stderr);
+		ret = ret == -ENOMEM ? EXIT_OPERR : EXIT_USAGE;
 	}
-	free(paths);
-	free(opts);
+out:
+	erofs_ishare_args_free(&a);
 	return ret;
 }
 

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "erofs/cli.h"
 #include "erofs/fsck.h"
 #include "erofs/json.h"
 #include "erofs/rdir.h"
+#include "erofs/features.h"
 #include "erofs/rxattr.h"
 #include "ishare_check.h"
 
@@ -117,32 +119,17 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, TOOL ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '" TOOL " --help' for more information.\n");
-	return -EXIT_USAGE;
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
-}
+static const struct erofs_cli cli = { TOOL, EXIT_USAGE };
 
 static int parse_long(struct fsck_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_OFFSET:
-		return parse_u64(arg, &o->iparams.offset) ?
-			usage_error("invalid offset '%s'", arg) : 0;
+		return erofs_cli_parse_u64(arg, &o->iparams.offset) ?
+			erofs_cli_usage_error(&cli, "invalid offset '%s'", arg) : 0;
 	case OPT_NID:
-		return parse_u64(arg, &o->nid) ?
-			usage_error("invalid nid '%s'", arg) : 0;
+		return erofs_cli_parse_u64(arg, &o->nid) ?
+			erofs_cli_usage_error(&cli, "invalid nid '%s'", arg) : 0;
 	case OPT_PATH: o->path = arg; return 0;
 	case OPT_NO_SBCRC:
 		o->iparams.skip_sb_checksum = true;
@@ -174,10 +161,10 @@ static int parse_long(struct fsck_opts *o, int c, const char *arg)
 		o->xparams.xattrs = c == OPT_XATTRS;
 		return 0;
 	case OPT_DEVICE:
-		return usage_error("--device=%s: extra devices are not supported yet",
-				   arg);
+		return erofs_cli_usage_error(&cli,
+			"--device=%s: extra devices are not supported yet", arg);
 	}
-	return usage_error("unknown option%s", "");
+	return erofs_cli_usage_error(&cli, "unknown option");
 }
 
 /* Returns 0, 1 (exit 0 now: help/version) or -exit status. */
@@ -194,36 +181,34 @@ static int parse_args(int argc, char **argv, struct fsck_opts *o)
 	while ((c = getopt_long(argc, argv, ":Vhd:paAy", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
-			printf(TOOL " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			erofs_cli_version(&cli);
 			return 1;
 		case 'h':
 			usage(stdout);
 			return 1;
 		case 'd':
 			if (optarg[0] < '0' || optarg[0] > '9' || optarg[1])
-				return usage_error("invalid verbosity '%s'", optarg);
+				return erofs_cli_usage_error(&cli,
+					"invalid verbosity '%s'", optarg);
 			o->verbosity = optarg[0] - '0';
 			break;
 		case 'p': case 'a': case 'A': case 'y':
 			break;
 		case ':':
-			return usage_error("option '%s' needs an argument",
-					   argv[optind - 1]);
 		case '?':
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return erofs_cli_getopt_error(&cli, c, argv, optind);
 		default:
 			err = parse_long(o, c, optarg);
 			if (err)
 				return err;
 		}
 	}
-	if (optind + 1 != argc)
-		return usage_error(optind == argc ? "missing IMAGE%s" :
-				   "unexpected argument '%s'",
-				   optind == argc ? "" : argv[optind + 1]);
-	o->image = argv[optind];
+	err = erofs_cli_one_image(&cli, argc, argv, optind, &o->image);
+	if (err)
+		return err;
 	if (o->nid != UINT64_MAX && o->path)
-		return usage_error("--nid and --path are exclusive%s", "");
+		return erofs_cli_usage_error(&cli,
+				"--nid and --path are exclusive");
 	return 0;
 }
 
@@ -284,24 +269,6 @@ static void print_summary(const struct fsck_opts *o,
 		       st->unsupported);
 }
 
-static void json_features(struct erofs_json *j, const char *key, uint32_t v,
-			  const char *(*name)(uint32_t))
-{
-	unsigned int i;
-
-	ej_arr_begin(j, key);
-	for (i = 0; i < 32; i++) {
-		char buf[16];
-
-		if (!(v & (1U << i)))
-			continue;
-		if (!name(1U << i))
-			snprintf(buf, sizeof(buf), "0x%x", 1U << i);
-		ej_str(j, NULL, name(1U << i) ? name(1U << i) : buf);
-	}
-	ej_arr_end(j);
-}
-
 static void json_counts(struct erofs_json *j, const struct erofs_fsck_stats *st)
 {
 	ej_obj_begin(j, "counts");
@@ -349,9 +316,9 @@ static void print_json(const struct fsck_opts *o, const struct erofs_image *img,
 	ej_bool(&j, "clean", status == EXIT_CLEAN);
 	if (img) {
 		ej_obj_begin(&j, "features");
-		json_features(&j, "compat", img->sb.feature_compat,
+		erofs_features_json(&j, "compat", img->sb.feature_compat,
 			      erofs_feature_compat_name);
-		json_features(&j, "incompat", img->sb.feature_incompat,
+		erofs_features_json(&j, "incompat", img->sb.feature_incompat,
 			      erofs_feature_incompat_name);
 		ej_obj_end(&j);
 	}

@@ -8,40 +8,6 @@
 #include "erofs/checksum.h"
 #include "erofs/reader.h"
 
-static const char *const compat_names[] = {
-	"sb_csum", "mtime", "xattr_filter", "shared_ea_in_metabox",
-	"plain_xattr_pfx", "ishare_xattrs",
-};
-
-static const char *const incompat_names[] = {
-	"0padding", "compr_cfgs", "chunked_file", "device_table",
-	"ztailpacking", "fragments", "xattr_prefixes", "48bit", "metabox",
-	"ishare_key(draft)",
-};
-
-static const char *bit_name(const char *const *names, unsigned int n,
-			    uint32_t bit)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (bit == 1U << i)
-			return names[i];
-	return NULL;
-}
-
-const char *erofs_feature_compat_name(uint32_t bit)
-{
-	return bit_name(compat_names, sizeof(compat_names) / sizeof(*compat_names),
-			bit);
-}
-
-const char *erofs_feature_incompat_name(uint32_t bit)
-{
-	return bit_name(incompat_names,
-			sizeof(incompat_names) / sizeof(*incompat_names), bit);
-}
-
 static void sb_copy_fields(const uint8_t *s, size_t sblen,
 			   struct erofs_sb_info *sb)
 {

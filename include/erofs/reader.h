@@ -114,10 +114,6 @@ static inline uint64_t erofs_blkpos(const struct erofs_image *img, uint64_t blk)
 	return blk << img->sb.blkszbits;
 }
 
-/* Name of feature bit @bit (a single bit), or NULL if unknown. */
-const char *erofs_feature_compat_name(uint32_t bit);
-const char *erofs_feature_incompat_name(uint32_t bit);
-
 #ifndef EFSCORRUPTED
 #define EFSCORRUPTED	EUCLEAN
 #endif

@@ -12,7 +12,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../lib/peer.sh"
 
 TOOLS_DIR=$(tools_dir)
-DUMP=$TOOLS_DIR/dump/dump.erofs
 MKFS=$TOOLS_DIR/mkfs/mkfs.erofs
 RUNS=${RUNS:-3}
 TARGET=5

@@ -8,8 +8,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/e2e.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/e2e.sh"
 
-FSCK="$(tools_dir)/fsck/fsck.erofs"
-DUMP="$(tools_dir)/dump/dump.erofs"
 
 make_src() {
 	python3 - "$1" <<'PY'

@@ -7,8 +7,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/hostile-tree.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/hostile-tree.sh"
 
-FSCK="$(tools_dir)/fsck/fsck.erofs"
-DUMP="$(tools_dir)/dump/dump.erofs"
 
 # A regular file with one name, >= 8 KiB and content no other file has.
 pick_victim() {

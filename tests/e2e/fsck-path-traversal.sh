@@ -9,8 +9,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/e2e.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/e2e.sh"
 
-FSCK="$(tools_dir)/fsck/fsck.erofs"
-DUMP="$(tools_dir)/dump/dump.erofs"
 
 main() {
 	local out rc=0 listing

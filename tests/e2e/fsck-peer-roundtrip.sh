@@ -8,7 +8,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/hostile-tree.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/hostile-tree.sh"
 
-FSCK="$(tools_dir)/fsck/fsck.erofs"
 
 # Distinct non-empty regular inodes: the files that carry a fingerprint.
 count_fingerprintable() {

@@ -13,8 +13,6 @@ source "$HERE/../lib/peer.sh"
 source "$HERE/../kernel/ishare-images.sh"
 
 TOOLS_DIR=$(tools_dir)
-DUMP=$TOOLS_DIR/dump/dump.erofs
-FSCK=$TOOLS_DIR/fsck/fsck.erofs
 
 need_root "loop mounts, tmpfs, peer chroot"
 command -v jq >/dev/null 2>&1 || skip "jq not installed"
@@ -106,6 +104,17 @@ rc=0
 [ "$rc" != 0 ] && [ ! -s "$work/bad.out" ] || fail "bad trace accepted"
 grep -qx "dump.erofs: $work/t: trace line 1: no regular file '/nope' in image 0" "$work/bad.err" ||
 	fail "bad trace message: $(cat "$work/bad.err")"
+# command-line mistakes: exit 2 (dump) / 16 (fsck), the same one-line wording
+rc=0
+"$DUMP" --ishare-report plain1.img -o file >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+[ "$rc" = 2 ] && [ ! -s "$work/bad.out" ] || fail "dangling -o: exit $rc"
+grep -qx 'dump.erofs: file: -o must come before the image it applies to' "$work/bad.err" ||
+	fail "dangling -o message: $(cat "$work/bad.err")"
+rc=0
+"$FSCK" --check-ishare --mount=nfs plain1.img plain2.img >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+[ "$rc" = 16 ] || fail "fsck --mount=nfs: exit $rc"
+grep -qx 'fsck.erofs: nfs: --mount takes loop or file' "$work/bad.err" ||
+	fail "--mount=nfs message: $(cat "$work/bad.err")"
 
 # ---- trace workload ---------------------------------------------------------
 printf '0 /same.bin 0 4096\n1 same.bin 4096 4096\n1 /diff.bin 0 1\n' >"$work/t"

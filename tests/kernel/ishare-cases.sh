@@ -16,7 +16,6 @@ source "$HERE/../lib/peer.sh"
 source "$HERE/ishare-images.sh"
 
 TOOLS_DIR=$(tools_dir)
-DUMP=$TOOLS_DIR/dump/dump.erofs
 D=inode_share,domain_id=d
 
 # NAME  KERNEL  MODEL-ARGS (images with their -o options)  FILE-A  FILE-B

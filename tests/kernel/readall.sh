@@ -18,7 +18,6 @@ source "$HERE/../lib/common.sh"
 source "$HERE/redis-pair.sh"
 
 TOOLS_DIR=$(tools_dir)
-DUMP=$TOOLS_DIR/dump/dump.erofs
 TOLERANCE=2	# percent
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/readall.XXXXXX")

@@ -46,3 +46,7 @@ tools_dir() {
 		(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	fi
 }
+
+# The readers under test, for every script that sources this file.
+FSCK="$(tools_dir)/fsck/fsck.erofs"
+DUMP="$(tools_dir)/dump/dump.erofs"
