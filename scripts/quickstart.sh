@@ -18,9 +18,16 @@ echo "== dump.erofs -s $out"
 echo "== dump.erofs -S $out"
 "$build/dump/dump.erofs" -S "$out"
 
-if [ "$(id -u)" = 0 ] && mnt=$(mktemp -d) &&
-	mount -t erofs -o loop,ro "$out" "$mnt" 2>/dev/null; then
-	trap 'umount "$mnt"; rmdir "$mnt"' EXIT
+mnt=
+if [ "$(id -u)" = 0 ]; then
+	dir=$(mktemp -d)
+	trap 'rmdir "$dir"' EXIT
+	if mount -t erofs -o loop,ro "$out" "$dir" 2>/dev/null; then
+		trap 'umount "$dir"; rmdir "$dir"' EXIT
+		mnt=$dir
+	fi
+fi
+if [ -n "$mnt" ]; then
 	echo "== mounted with the running kernel at $mnt; comparing with the source"
 	diff -r --no-dereference "$top/examples/tree" "$mnt" && echo "identical content"
 	getfattr -n trusted.erofs.fingerprint -e hex "$mnt/lib/libexample.so.1"

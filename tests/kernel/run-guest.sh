@@ -80,6 +80,10 @@ for f in "${extra_files[@]}"; do
 done
 
 skip77() {
+	if [ "${EROFS_REQUIRE_ALL:-0}" = 1 ]; then
+		echo "run-guest: FAIL: would skip, but EROFS_REQUIRE_ALL=1: $*" >&2
+		exit 1
+	fi
 	echo "run-guest: SKIP: $*" >&2
 	exit 77
 }

@@ -8,7 +8,13 @@ SKIP=77
 # kernels, rootfs trees). Outside the work tree so a fresh clone reuses it.
 EROFS_CACHE=${EROFS_CACHE:-/var/cache/erofs-ishare}
 
+# Where everything can run (CI sets EROFS_REQUIRE_ALL=1), a test that
+# cannot run is a failure, not a quiet skip.
 skip() {
+	if [ "${EROFS_REQUIRE_ALL:-0}" = 1 ]; then
+		echo "FAIL: would skip, but EROFS_REQUIRE_ALL=1: $*" >&2
+		exit 1
+	fi
 	echo "SKIP: $*" >&2
 	exit $SKIP
 }
