@@ -133,7 +133,9 @@ static bool same_as_scanned(const struct erofs_wnode *n, const struct stat *st)
 {
 	return S_ISREG(st->st_mode) && (uint64_t)st->st_size == n->size &&
 	       st->st_mtim.tv_sec == n->src_mtime &&
-	       (uint32_t)st->st_mtim.tv_nsec == n->src_mtime_nsec;
+	       (uint32_t)st->st_mtim.tv_nsec == n->src_mtime_nsec &&
+	       st->st_ctim.tv_sec == n->src_ctime &&
+	       (uint32_t)st->st_ctim.tv_nsec == n->src_ctime_nsec;
 }
 
 static int open_source(struct erofs_errinfo *ei, const char *path)
@@ -223,7 +225,8 @@ static int stream_file(struct data_worker *wk, struct erofs_wnode *n,
 		ret = stream_reads(wk, &so, fd, n->fingerprint ? &h : NULL);
 	/*
 	 * No read-until-EOF probe: growth shows in the size here, and any
-	 * other write since the scan in the mtime.
+	 * other write since the scan in the mtime, or in the ctime when the
+	 * writer put the mtime back.
 	 */
 	if (!ret)
 		ret = check_source(&wk->ei, fd, n, so.src_path);

@@ -5,8 +5,49 @@
  * the kernel looks up; anything that cannot be such a name is refused.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include "erofs/ishare_key.h"
+
+/*
+ * Names the kernel acts on: every file would carry one with a digest for
+ * a value, e.g. security.capability makes every exec fail with ERANGE.
+ */
+static const struct reserved_name {
+	const char *name;
+	bool is_prefix;
+	const char *owner;
+} reserved_names[] = {
+	{ "security.capability", false, "file capabilities" },
+	{ "security.selinux", false, "SELinux" },
+	{ "security.ima", false, "IMA" },
+	{ "security.evm", false, "EVM" },
+	{ "security.SMACK64", true, "Smack" },
+	{ "security.apparmor", false, "AppArmor" },
+	{ "security.apparmor.", true, "AppArmor" },
+	{ "trusted.overlay.", true, "overlayfs" },
+	{ "user.overlay.", true, "overlayfs" },
+	{ "system.posix_acl_access", false, "POSIX ACL" },
+	{ "system.posix_acl_default", false, "POSIX ACL" },
+};
+
+static int check_reserved(const char *name, struct erofs_errinfo *ei)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++) {
+		const struct reserved_name *r = &reserved_names[i];
+		bool hit = r->is_prefix ?
+			   !strncmp(name, r->name, strlen(r->name)) :
+			   !strcmp(name, r->name);
+
+		if (hit)
+			return erofs_err(ei, -EINVAL, name,
+					 "invalid fingerprint key: reserved by the kernel (%s)",
+					 r->owner);
+	}
+	return 0;
+}
 
 static int check_bytes(const char *name, struct erofs_errinfo *ei)
 {
@@ -25,22 +66,21 @@ int erofs_ishare_key_parse(const char *name, struct erofs_xattr_prefix *out,
 	int ret;
 
 	if (!name || !*name)
-		return erofs_err(ei, -EINVAL, "--ishare_key",
+		return erofs_err(ei, -EINVAL, NULL,
 				 "invalid fingerprint key: empty name");
 	ret = check_bytes(name, ei);
+	if (!ret)
+		ret = check_reserved(name, ei);
 	if (ret)
 		return ret;
 	ret = erofs_xattr_prefix_from_text(name, out);
 	if (ret == -ENAMETOOLONG)
 		return erofs_err(ei, ret, name,
-				 "invalid fingerprint key: longer than %d bytes after its namespace",
-				 EROFS_XATTR_PREFIX_MAX_LEN - 1);
+				 "invalid fingerprint key: longer than %d bytes (namespace included)",
+				 EROFS_XATTR_NAME_MAX);
 	if (ret)
 		return erofs_err(ei, ret, name, "invalid fingerprint key");
-	/*
-	 * "user." alone or an ACL name would leave nothing to identify the
-	 * key within its namespace (and collide with ACLs).
-	 */
+	/* "user." alone leaves nothing to identify the key by */
 	if (!out->infix_len)
 		return erofs_err(ei, -EINVAL, name,
 				 "invalid fingerprint key: nothing after the namespace prefix");

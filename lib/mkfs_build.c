@@ -37,9 +37,14 @@ static int compile_regexes(struct erofs_writer *w)
 	for (i = 0; i < w->p->n_exclude_regexes; i++) {
 		const char *re = w->p->exclude_regexes[i];
 
-		if (regcomp(&w->regexes[i], re, REG_EXTENDED | REG_NOSUB))
+		char why[128];
+		int rc = regcomp(&w->regexes[i], re, REG_EXTENDED | REG_NOSUB);
+
+		if (rc) {
+			regerror(rc, &w->regexes[i], why, sizeof(why));
 			return erofs_err(w->ei, -EINVAL, re,
-					 "invalid regular expression");
+					 "invalid regular expression: %s", why);
+		}
 		w->n_regexes++;
 	}
 	return 0;
@@ -138,7 +143,11 @@ static void tell_tmp(const struct erofs_writer *w, const char *tmp_path)
 
 static int build(struct erofs_writer *w)
 {
-	int ret = setup(w);
+	/* an IMAGE that cannot be written fails before the long scan */
+	int ret = erofs_image_prepare(&w->img, w->img.path, w->ei);
+
+	if (!ret)
+		ret = setup(w);
 
 	if (!ret)
 		ret = erofs_scan_source(w);
@@ -151,7 +160,8 @@ static int build(struct erofs_writer *w)
 		ret = erofs_log_files(w);
 	if (ret)
 		return ret == -ENOMEM ? erofs_err(w->ei, ret, w->source, NULL) : ret;
-	ret = erofs_image_create(&w->img, w->img.path, w->ei);
+	ret = erofs_image_create(&w->img,
+				 (uint64_t)w->total_blocks * w->blksz, w->ei);
 	if (ret)
 		return ret;
 	tell_tmp(w, w->img.tmp_path);

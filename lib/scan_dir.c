@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Directory source: the tree under SOURCE_DIR becomes the in-memory inode
- * tree. Everything is lstat'ed (symlinks are stored, never followed), names
- * are sorted bytewise so the image never depends on readdir order, and
- * hard links are recognised by (st_dev, st_ino).
+ * tree. Everything is lstat'ed (symlinks are stored, never followed, but
+ * for SOURCE_DIR itself), names are sorted bytewise so the image never
+ * depends on readdir order, and hard links are recognised by (st_dev,
+ * st_ino).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -120,6 +121,8 @@ static void set_times(const struct erofs_writer *w, struct erofs_wnode *n,
 {
 	n->src_mtime = st->st_mtim.tv_sec;
 	n->src_mtime_nsec = st->st_mtim.tv_nsec;
+	n->src_ctime = st->st_ctim.tv_sec;
+	n->src_ctime_nsec = st->st_ctim.tv_nsec;
 	if (w->p->time_set && w->p->time_all) {
 		n->mtime = w->p->build_time;
 		n->mtime_nsec = 0;
@@ -251,7 +254,8 @@ static int fill_node(struct erofs_writer *w, struct erofs_wnode *n,
 			return erofs_err(w->ei, -ENOMEM, path, NULL);
 		n->fingerprint = w->prefixes.ishare_id >= 0 && n->size;
 		w->prog.bytes_total += n->size;
-		w->prog.files_total++;
+		/* progress counts what the data pass reads: files with data */
+		w->prog.files_total += !!n->size;
 		break;
 	case S_IFLNK:
 		ret = read_symlink(w, n, path);
@@ -354,20 +358,40 @@ static int scan_dir(struct erofs_writer *w, struct erofs_wnode *dir,
 	return ret;
 }
 
+/*
+ * A symlink given as SOURCE_DIR is followed (only there: links inside the
+ * tree are stored). The root's own xattrs are then read through a path
+ * with a trailing slash, which makes the l*xattr calls follow it too.
+ */
+static int scan_root(struct erofs_writer *w, const struct stat *st,
+		     bool via_link)
+{
+	char *self = via_link ? join(w->source, "") : NULL;
+	int ret;
+
+	if (via_link && !self)
+		return erofs_err(w->ei, -ENOMEM, w->source, NULL);
+	ret = fill_node(w, w->root, st, self ? self : w->source);
+	free(self);
+	if (!ret)
+		ret = scan_dir(w, w->root, w->source, "");
+	return ret;
+}
+
 int erofs_scan_source(struct erofs_writer *w)
 {
 	struct stat st;
-	int ret;
+	bool via_link;
 
 	if (lstat(w->source, &st))
+		return erofs_err(w->ei, -errno, w->source, NULL);
+	via_link = S_ISLNK(st.st_mode);
+	if (via_link && stat(w->source, &st))
 		return erofs_err(w->ei, -errno, w->source, NULL);
 	if (!S_ISDIR(st.st_mode))
 		return erofs_err(w->ei, -ENOTDIR, w->source, NULL);
 	w->root = erofs_wnode_new();
 	if (!w->root)
 		return erofs_err(w->ei, -ENOMEM, w->source, NULL);
-	ret = fill_node(w, w->root, &st, w->source);
-	if (!ret)
-		ret = scan_dir(w, w->root, w->source, "");
-	return ret;
+	return scan_root(w, &st, via_link);
 }

@@ -54,8 +54,11 @@ int erofs_xattr_prefix_from_text(const char *text, struct erofs_xattr_prefix *p)
 		return -EINVAL;
 	if (erofs_xattr_short_index(text, len, &base, &plen))
 		base = 0, plen = 0;
-	/* record length = base byte + infix, at most 256 */
-	if (len - plen + 1 > EROFS_XATTR_PREFIX_MAX_LEN)
+	/*
+	 * The record could hold 255 bytes after a short prefix, but no
+	 * name longer than the VFS limit can ever be read back.
+	 */
+	if (len > EROFS_XATTR_NAME_MAX)
 		return -ENAMETOOLONG;
 	p->base_index = base;
 	p->infix_len = len - plen;

@@ -14,10 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
+#include "erofs/cli.h"
 #include "erofs/format.h"
 #include "erofs/mkfs.h"
 
 #define TOOL "mkfs.erofs"
+
+static const struct erofs_cli cli = { .tool = TOOL, .usage_status = 1 };
 
 enum {
 	OPT_ALL_ROOT = 256,
@@ -68,6 +71,8 @@ struct mkfs_opts {
 	struct str_list prefixes, exclude_paths, exclude_regexes;
 	bool quiet;
 	int verbosity;
+	const char *ishare_opt;		/* spelling used, for messages */
+	bool ishare_bare;		/* given without "=NAME" */
 	const char *image, *source;
 };
 
@@ -113,7 +118,8 @@ static void usage(FILE *f)
 	      "  --xattr-inode-digest[=NAME], --ishare_key[=NAME]\n"
 	      "                         give every non-empty regular file a page-cache-sharing\n"
 	      "                         fingerprint xattr NAME (default " EROFS_ISHARE_DEFAULT_NAME ")\n"
-	      "                         with value \"sha256:\" + 32-byte SHA-256 of its content\n"
+	      "                         with value \"sha256:\" + 32-byte SHA-256 of its content;\n"
+	      "                         NAME only attached with '=' (at most 255 bytes)\n"
 	      "  --fsync                fsync the image before renaming it into place\n"
 	      "  --quiet                print nothing but errors\n"
 	      "  -V, --version          print the version and exit\n"
@@ -181,18 +187,27 @@ static int parse_id(const char *what, const char *arg, long long *v)
 	return 0;
 }
 
-static int add_ishare_key(struct mkfs_opts *o, const char *arg)
+static int add_ishare_key(struct mkfs_opts *o, const char *opt,
+			  const char *arg)
 {
 	if (o->p.ishare_prefix >= 0) {
 		fprintf(stderr, "%s: only one fingerprint key may be given\n", TOOL);
 		return -EINVAL;
 	}
+	if (arg && !*arg) {
+		fprintf(stderr, "%s: --%s: invalid fingerprint key: empty name\n",
+			TOOL, opt);
+		return -EINVAL;
+	}
+	o->ishare_opt = opt;
+	o->ishare_bare = !arg;
 	/* the key is a long prefix: its position among them is kept */
 	o->p.ishare_prefix = o->prefixes.n;
 	return list_add(&o->prefixes, arg ? arg : EROFS_ISHARE_DEFAULT_NAME);
 }
 
-static int parse_long(struct mkfs_opts *o, int c, const char *arg)
+static int parse_long(struct mkfs_opts *o, int c, const char *opt,
+		      const char *arg)
 {
 	long long v;
 	int ret = 0;
@@ -222,14 +237,16 @@ static int parse_long(struct mkfs_opts *o, int c, const char *arg)
 	case OPT_HARD_DEREF: o->p.hard_dereference = true; break;
 	case OPT_QUIET: o->quiet = true; break;
 	case OPT_XATTR_PREFIX: ret = list_add(&o->prefixes, arg); break;
-	case OPT_ISHARE_KEY: ret = add_ishare_key(o, arg); break;
+	case OPT_ISHARE_KEY: ret = add_ishare_key(o, opt, arg); break;
 	case OPT_FSYNC: o->p.fsync = true; break;
 	default: ret = -EINVAL; break;
 	}
 	return ret;
 }
 
-static int parse_short(struct mkfs_opts *o, int c, const char *arg)
+/* @opt: the long option's name as typed, if it was a long one */
+static int parse_short(struct mkfs_opts *o, int c, const char *opt,
+		       const char *arg)
 {
 	long long v;
 
@@ -268,7 +285,7 @@ static int parse_short(struct mkfs_opts *o, int c, const char *arg)
 			TOOL, c, arg);
 		return -EOPNOTSUPP;
 	default:
-		return parse_long(o, c, arg);
+		return parse_long(o, c, opt, arg);
 	}
 }
 
@@ -287,32 +304,53 @@ static int apply_source_date_epoch(struct mkfs_opts *o)
 	return 0;
 }
 
+/*
+ * An optional argument only attaches with '=': "--ishare_key NAME IMAGE
+ * SRC" leaves three operands, which says more about the option than
+ * about the operands.
+ */
+static int check_operands(const struct mkfs_opts *o, int argc, char **argv)
+{
+	int n = argc - optind;
+
+	if (n == 3 && o->ishare_bare)
+		return erofs_cli_usage_error(&cli, "--%s takes its NAME as --%s=NAME",
+					     o->ishare_opt, o->ishare_opt);
+	if (n < 2)
+		return erofs_cli_usage_error(&cli, "missing %s",
+					     n ? "SOURCE_DIR" : "IMAGE and SOURCE_DIR");
+	if (n > 2)
+		return erofs_cli_usage_error(&cli, "unexpected argument '%s'",
+					     argv[optind + 2]);
+	return 0;
+}
+
 /* Returns 0 to go on, 1 when done (help/version), < 0 on bad usage. */
 static int parse_args(struct mkfs_opts *o, int argc, char **argv)
 {
-	int c, ret;
+	int c, idx, ret;
 
-	while ((c = getopt_long(argc, argv, "b:d:x:L:T:U:z:E:Vh",
-				long_options, NULL)) != -1) {
+	opterr = 0;
+	while ((idx = -1, c = getopt_long(argc, argv, ":b:d:x:L:T:U:z:E:Vh",
+					  long_options, &idx)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
 			usage(stdout);
 			return 1;
 		}
 		if (c == 'V') {
-			printf("%s (%s) %s\n", TOOL, PACKAGE_NAME, PACKAGE_VERSION);
+			erofs_cli_version(&cli);
 			return 1;
 		}
-		if (c == '?')
-			return -EINVAL;
-		ret = parse_short(o, c, optarg);
+		if (c == '?' || c == ':')
+			return erofs_cli_getopt_error(&cli, c, argv, optind);
+		ret = parse_short(o, c, idx >= 0 ? long_options[idx].name : NULL,
+				  optarg);
 		if (ret)
 			return ret;
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "%s: expected IMAGE and SOURCE_DIR (try --help)\n",
-			TOOL);
-		return -EINVAL;
-	}
+	ret = check_operands(o, argc, argv);
+	if (ret)
+		return ret;
 	o->image = argv[optind];
 	o->source = argv[optind + 1];
 	return apply_source_date_epoch(o);
@@ -336,7 +374,7 @@ static void show_progress(void *arg, const struct erofs_mkfs_progress *pr)
 		return;
 	ps->last = now;
 	ps->shown = true;
-	fprintf(stderr, "\r%llu/%llu files, %.1f/%.1f MiB, %.1f MiB/s\033[K",
+	fprintf(stderr, "\r%llu/%llu data files, %.1f/%.1f MiB, %.1f MiB/s\033[K",
 		(unsigned long long)pr->files_done,
 		(unsigned long long)pr->files_total,
 		pr->bytes_done / 1048576.0, pr->bytes_total / 1048576.0,
@@ -397,6 +435,30 @@ static void print_log(void *arg, unsigned int level, const char *msg)
 		printf("%s\n", msg);
 }
 
+/* Control bytes as \xHH, so that a hostile name cannot break the line. */
+static void put_escaped(const char *s, FILE *f)
+{
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)s; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			fprintf(f, "\\x%02x", *c);
+		else
+			fputc(*c, f);
+	}
+}
+
+static void print_error(const struct erofs_errinfo *ei)
+{
+	fputs(TOOL ": ", stderr);
+	if (ei->subject[0]) {
+		put_escaped(ei->subject, stderr);
+		fputs(": ", stderr);
+	}
+	put_escaped(ei->reason[0] ? ei->reason : strerror(-ei->err), stderr);
+	fputc('\n', stderr);
+}
+
 static void print_summary(const struct mkfs_opts *o,
 			  const struct erofs_mkfs_stats *st)
 {
@@ -444,7 +506,7 @@ int main(int argc, char **argv)
 	if (ps.shown)
 		fputs("\r\033[K", stderr);
 	if (ret) {
-		erofs_err_print(&ei, TOOL, stderr);
+		print_error(&ei);
 	} else if (o.verbosity) {
 		print_summary(&o, &st);
 	}

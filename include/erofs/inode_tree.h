@@ -43,6 +43,8 @@ struct erofs_wnode {
 	/* what the source said at scan time, to detect changes later */
 	int64_t src_mtime;
 	uint32_t src_mtime_nsec;
+	int64_t src_ctime;		/* catches edits that restored mtime */
+	uint32_t src_ctime_nsec;
 
 	struct erofs_data_source src;
 	char *symlink;			/* target, @size bytes, symlinks only */

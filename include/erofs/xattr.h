@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include "erofs/format.h"
 
+/* Longest full xattr name, namespace included (Linux XATTR_NAME_MAX). */
+#define EROFS_XATTR_NAME_MAX	255
+
 /* One long name prefix: full text = short prefix of @base_index + infix. */
 struct erofs_xattr_prefix {
 	uint8_t base_index;
@@ -33,7 +36,7 @@ int erofs_xattr_short_index(const char *name, size_t len, unsigned int *index,
 /*
  * Turn a full prefix text (as given to --xattr-prefix) into a record:
  * base = matching short index, else 0 with the whole text as infix.
- * -EINVAL if empty or if the record would exceed the format's limit.
+ * -EINVAL if empty, -ENAMETOOLONG if longer than EROFS_XATTR_NAME_MAX.
  */
 int erofs_xattr_prefix_from_text(const char *text, struct erofs_xattr_prefix *p);
 

@@ -8,11 +8,18 @@
 #     gives the very same fingerprint for every file;
 #  3. upstream `fsck.erofs --xattr-inode-digest` accepts our images for
 #     the default name, a trusted. name, and after two --xattr-prefix
-#     options (and rejects one whose data we corrupt, so it really looks);
+#     options without skipping a file for want of a digest (and rejects
+#     one whose data we corrupt, so it really looks); our own fsck
+#     --check-ishare verifies the expected number of fingerprints in each,
+#     and the kernel reads the right ones from the image whose key is
+#     not the first long prefix;
 #  4. the kernel mounts images with the default (hidden) name unchanged;
-#  5. empty, too long and malformed NAMEs are refused without an image;
+#  5. empty, too long, reserved and malformed NAMEs are refused without
+#     an image, in one line; a NAME of exactly 255 bytes works;
 #  6. a file growing during the build makes mkfs refuse, not write a
-#     stale digest.
+#     stale digest;
+#  7. the summary counts fingerprinted files and distinct digests as
+#     find + sha256sum do, and --quiet prints nothing.
 # Without the upstream peer, parts 2 and 3 cannot run and the script
 # reports SKIP after running the rest.
 set -euo pipefail
@@ -64,7 +71,8 @@ check_cross_tool() {
 peer_fsck_digest() {
 	local out rc=0
 	out=$(peer_run fsck.erofs --xattr-inode-digest "$1" 2>&1) || rc=$?
-	if [ $rc != 0 ] || grep -q '<E>' <<<"$out"; then
+	# a file it skips for want of a digest is a fingerprint we lost
+	if [ $rc != 0 ] || grep -qE '<E>|no digest xattr' <<<"$out"; then
 		echo "$out" | head -n 10 >&2
 		return 1
 	fi
@@ -85,10 +93,32 @@ open(img, 'wb').write(data)
 EOF
 }
 
+# Non-empty regular files, hard links once: what must carry a fingerprint.
+expected_fingerprints() {
+	find "$1" -type f -size +0c -printf '%D:%i\n' | sort -u | wc -l
+}
+
+expected_digests() {
+	find "$1" -type f -size +0c -exec sha256sum -z -- {} + |
+		tr -d '\n' | tr '\0' '\n' | sed 's/^\\//' | cut -c1-64 | sort -u | wc -l
+}
+
+# our_fsck_digest IMAGE: our fsck verifies every expected fingerprint
+our_fsck_digest() {
+	local out rc=0 want
+	want=$(expected_fingerprints "$WORK/src")
+	out=$("$FSCK" --check-ishare "$1" 2>&1) || rc=$?
+	if [ $rc != 0 ] || ! grep -q ", $want fingerprints verified: clean\$" <<<"$out"; then
+		echo "$out" | head -n 10 >&2
+		return 1
+	fi
+}
+
 check_peer_fsck() {
-	local img=$WORK/fsck.erofs
+	local img=$WORK/fsck.erofs mnt=$WORK/mnt-prefixes
 	run_mkfs --quiet "$(mkfs_fp_opt)" "$img" "$WORK/src" || fail "mkfs $(mkfs_fp_opt) failed"
 	peer_fsck_digest "$img" || fail "upstream fsck --xattr-inode-digest rejects the default name"
+	our_fsck_digest "$img" || fail "our fsck --check-ishare rejects the default name"
 	corrupt_big_file "$img"
 	if peer_fsck_digest "$img" 2>/dev/null; then
 		fail "upstream fsck --xattr-inode-digest accepts corrupted data (check is blind)"
@@ -96,6 +126,7 @@ check_peer_fsck() {
 
 	run_mkfs --quiet "$(mkfs_fp_opt "$FP")" "$img" "$WORK/src" || fail "mkfs failed"
 	peer_fsck_digest "$img" || fail "upstream fsck --xattr-inode-digest rejects NAME=$FP"
+	our_fsck_digest "$img" || fail "our fsck --check-ishare rejects NAME=$FP"
 
 	run_mkfs --quiet --xattr-prefix=user.foo. --xattr-prefix=trusted.bar. \
 		"$(mkfs_fp_opt "$FP")" "$img" "$WORK/src" || fail "mkfs with --xattr-prefix failed"
@@ -103,6 +134,13 @@ check_peer_fsck() {
 		fail "ishare_xattr_prefix_id is $(sb_byte "$img" $((0x69))), want 2 after two --xattr-prefix"
 	peer_fsck_digest "$img" ||
 		fail "upstream fsck --xattr-inode-digest rejects an image with two extra prefixes"
+	our_fsck_digest "$img" ||
+		fail "our fsck --check-ishare rejects an image with two extra prefixes"
+	mount_erofs "$img" "$mnt"
+	fingerprint_dump "$mnt" "$WORK/prefixes.dump"
+	python3 "$E2E_LIB/check-fingerprints.py" "$WORK/src" "$WORK/prefixes.dump" ||
+		fail "two extra prefixes: fingerprints read through the kernel are wrong"
+	umount_erofs "$mnt"
 	rm -f "$img"
 }
 
@@ -117,10 +155,16 @@ check_default_name_mount() {
 	rm -f "$img"
 }
 
+# 8 + 247 bytes: the longest name getfattr can still read back.
+LONGEST_FP="trusted.$(printf 'n%.0s' {1..247})"
+
 check_bad_names() {
-	local name rc out=$WORK/out-bad
+	local name rc out=$WORK/out-bad opt
 	mkdir -p "$out"
-	for name in "" "trusted.$(printf 'n%.0s' {1..300})" "trusted." "user."; do
+	for name in "" "${LONGEST_FP}n" "trusted.$(printf 'n%.0s' {1..300})" \
+		"trusted." "user." "$(printf 'user.a\nb')" security.capability \
+		security.selinux security.SMACK64EXEC trusted.overlay.opaque \
+		user.overlay.redirect system.posix_acl_access; do
 		rc=0
 		run_mkfs "$(mkfs_fp_opt)=$name" "$out/img.erofs" "$WORK/small" \
 			>/dev/null 2>"$WORK/err" || rc=$?
@@ -130,8 +174,71 @@ check_bad_names() {
 			fail "NAME '${name:0:40}': want one line 'mkfs.erofs: SUBJECT: invalid fingerprint key: WHY', got: $(head -c 300 "$WORK/err")"
 		fi
 		[ -z "$(ls -A "$out")" ] || fail "NAME '${name:0:40}': left $(ls -A "$out")"
-		echo "refused NAME '${name:0:40}': $(cat "$WORK/err")"
+		echo "refused NAME '${name:0:40}': $(cut -c1-120 "$WORK/err")"
 	done
+	[ "$MKFS_KIND" = ours ] || return 0
+	# exact wording: the reason, the escaped name, the option as typed
+	for opt in ishare_key xattr-inode-digest; do
+		rc=0
+		run_mkfs "--$opt=" "$out/img.erofs" "$WORK/small" 2>"$WORK/err" || rc=$?
+		[ $rc != 0 ] && [ "$(cat "$WORK/err")" = "mkfs.erofs: --$opt: invalid fingerprint key: empty name" ] ||
+			fail "--$opt=: got rc $rc: $(head -c 300 "$WORK/err")"
+	done
+	expect_refusal "${LONGEST_FP}n" "longer than 255 bytes (namespace included)"
+	expect_refusal security.capability "reserved by the kernel (file capabilities)"
+	expect_refusal trusted.overlay.opaque "reserved by the kernel (overlayfs)"
+	rc=0
+	run_mkfs "$(printf -- '--ishare_key=user.a\nb')" "$out/img.erofs" "$WORK/small" 2>"$WORK/err" || rc=$?
+	[ "$(cat "$WORK/err")" = 'mkfs.erofs: user.a\x0ab: invalid fingerprint key: control character in name' ] ||
+		fail "control character in NAME: want it escaped as \\x0a, got: $(head -c 300 "$WORK/err")"
+	rc=0
+	run_mkfs --xattr-prefix="${LONGEST_FP}n" "$out/img.erofs" "$WORK/small" 2>"$WORK/err" || rc=$?
+	[ "$(cat "$WORK/err")" = "mkfs.erofs: ${LONGEST_FP}n: xattr prefix too long" ] ||
+		fail "--xattr-prefix of 256 bytes: got rc $rc: $(head -c 300 "$WORK/err")"
+	[ -z "$(ls -A "$out")" ] || fail "refused NAMEs left $(ls -A "$out")"
+}
+
+# expect_refusal NAME WHY: exactly "mkfs.erofs: NAME: invalid fingerprint key: WHY"
+expect_refusal() {
+	local rc=0
+	run_mkfs "--ishare_key=$1" "$WORK/out-bad/img.erofs" "$WORK/small" 2>"$WORK/err" || rc=$?
+	[ $rc != 0 ] && [ "$(cat "$WORK/err")" = "mkfs.erofs: $1: invalid fingerprint key: $2" ] ||
+		fail "NAME ${1:0:40}: want 'invalid fingerprint key: $2', got rc $rc: $(head -c 300 "$WORK/err")"
+}
+
+# A NAME of 255 bytes, namespace included, reads back through the kernel.
+check_longest_name() {
+	local img=$WORK/longest.erofs mnt=$WORK/mnt-longest want got f
+	run_mkfs --quiet "$(mkfs_fp_opt "$LONGEST_FP")" "$img" "$WORK/small" ||
+		fail "mkfs with a 255-byte NAME failed"
+	mount_erofs "$img" "$mnt"
+	f=$(cd "$WORK/small" && find . -type f -size +0c -print -quit)
+	want=$(sha256sum <"$WORK/small/$f" | cut -c1-64)
+	got=$(getfattr -e hex -n "$LONGEST_FP" "$mnt/$f" 2>&1) ||
+		fail "255-byte NAME: getfattr failed: $got"
+	got=$(sed -n "s/^$LONGEST_FP=//p" <<<"$got")
+	[ "$got" = "0x$(printf sha256: | od -An -tx1 | tr -d ' \n')$want" ] ||
+		fail "255-byte NAME: getfattr gave '${got:0:100}', want sha256:$want"
+	umount_erofs "$mnt"
+	echo "255-byte NAME: fingerprint read back through the kernel"
+}
+
+# The summary's counts, checked against find + sha256sum; --quiet is silent.
+check_summary() {
+	local img=$WORK/summary.erofs n m out
+	[ "$MKFS_KIND" = ours ] || return 0
+	n=$(expected_fingerprints "$WORK/src")
+	m=$(expected_digests "$WORK/src")
+	[ "$n" -gt 0 ] && [ "$m" -lt "$n" ] || fail "summary: tree has $n files, $m digests: no duplicate to count"
+	run_mkfs "$(mkfs_fp_opt "$FP")" "$img" "$WORK/src" >"$WORK/summary.out" 2>&1 ||
+		fail "mkfs for the summary failed: $(head -c 300 "$WORK/summary.out")"
+	grep -qxF "$img: $n files fingerprinted, $m distinct digests" "$WORK/summary.out" ||
+		fail "summary: want '$img: $n files fingerprinted, $m distinct digests', got: $(cat "$WORK/summary.out")"
+	out=$(run_mkfs --quiet "$(mkfs_fp_opt "$FP")" "$img" "$WORK/src" 2>&1) ||
+		fail "mkfs --quiet failed"
+	[ -z "$out" ] || fail "--quiet printed: ${out:0:300}"
+	rm -f "$img"
+	echo "summary: $n files fingerprinted, $m distinct digests, as expected; --quiet silent"
 }
 
 check_growing_file() {
@@ -167,6 +274,8 @@ main() {
 	fi
 	check_default_name_mount
 	check_bad_names
+	check_longest_name
+	check_summary
 	check_growing_file
 	[ $PEER_OK = 1 ] || skip "upstream peer unavailable ($reason): cross-tool and upstream fsck checks not run"
 }

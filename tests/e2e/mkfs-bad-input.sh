@@ -5,6 +5,11 @@
 # directory, ENOSPC on a 1 MiB tmpfs, a mode-000 file read by an
 # unprivileged user, a file removed mid-build, a file growing mid-build,
 # SIGINT/SIGTERM/SIGHUP mid-build (ours only: upstream writes in place).
+# IMAGE targets (ours only, for the exact messages): a symlink and a
+# dangling symlink (the target gets the image, the link stays), a loop
+# block device (written in place, then fsck'ed and mounted), one too small
+# (refused before a byte is written), /dev/null, and an existing image
+# the user may not write (refused and kept).
 # (A name longer than 255 bytes cannot exist in a Linux source tree, so
 # "name too long" is not tested.)
 set -euo pipefail
@@ -216,6 +221,173 @@ case_signals() {
 	rm -rf -- "$WORK/slow-src"
 }
 
+# ---- IMAGE targets ----
+
+LOOPS=()
+
+detach_loops() {
+	local l
+	for l in "${LOOPS[@]}"; do
+		losetup -d "$l" 2>/dev/null || true
+	done
+	_e2e_cleanup
+}
+
+# new_loop FILE SIZE: LOOP= a loop device over a FILE of SIZE random
+# bytes (not a command substitution: LOOPS must survive for the trap)
+new_loop() {
+	head -c "$2" /dev/urandom >"$1"
+	LOOP=$(losetup -f --show "$1") || fail "losetup $1 failed"
+	LOOPS+=("$LOOP")
+}
+
+target_fail() {
+	echo "FAIL [$1]: $2" >&2
+	FAILED=1
+}
+
+# fsck_clean NAME IMAGE: our fsck reads every byte back without complaint
+fsck_clean() {
+	"$FSCK" "$2" >"$WORK/fsck.out" 2>&1 && return 0
+	target_fail "$1" "fsck $2: $(head -c 300 "$WORK/fsck.out")"
+	return 1
+}
+
+case_symlink_image() {
+	local out=$WORK/out-link rc=0 pass
+	mkdir -p "$out"
+	ln -s target.erofs "$out/link.erofs"
+	for pass in new existing; do
+		rc=0
+		run_mkfs --quiet "$out/link.erofs" "$WORK/small" 2>"$WORK/err" || rc=$?
+		[ $rc = 0 ] || { target_fail "symlink IMAGE ($pass target)" "rc=$rc: $(cat "$WORK/err")"; return; }
+		[ "$(readlink "$out/link.erofs")" = target.erofs ] ||
+			{ target_fail "symlink IMAGE ($pass target)" "the link was replaced"; return; }
+		[ -f "$out/target.erofs" ] && [ ! -L "$out/target.erofs" ] ||
+			{ target_fail "symlink IMAGE ($pass target)" "target.erofs not written"; return; }
+		[ "$(ls -A "$out" | tr '\n' ' ')" = "link.erofs target.erofs " ] ||
+			{ target_fail "symlink IMAGE ($pass target)" "left: $(ls -A "$out" | tr '\n' ' ')"; return; }
+		fsck_clean "symlink IMAGE ($pass target)" "$out/target.erofs" || return
+	done
+	echo "ok [symlink IMAGE]: link kept, target written (new and existing), fsck clean"
+}
+
+case_dangling_symlink_image() {
+	local out=$WORK/out-dangling there=$WORK/out-dangling-target rc=0
+	mkdir -p "$out" "$there"
+	ln -s "$there/img.erofs" "$out/link.erofs"
+	run_mkfs --quiet "$out/link.erofs" "$WORK/small" 2>"$WORK/err" || rc=$?
+	[ $rc = 0 ] || { target_fail "dangling symlink IMAGE" "rc=$rc: $(cat "$WORK/err")"; return; }
+	[ -L "$out/link.erofs" ] && [ "$(ls -A "$out")" = link.erofs ] ||
+		{ target_fail "dangling symlink IMAGE" "link directory now holds: $(ls -A "$out" | tr '\n' ' ')"; return; }
+	[ "$(ls -A "$there")" = img.erofs ] ||
+		{ target_fail "dangling symlink IMAGE" "target directory holds: $(ls -A "$there" | tr '\n' ' ')"; return; }
+	fsck_clean "dangling symlink IMAGE" "$there/img.erofs" || return
+	echo "ok [dangling symlink IMAGE]: target created, link kept, fsck clean"
+}
+
+# A tree whose image is over 1 MiB.
+big_small_tree() {
+	[ -d "$1" ] && return
+	small_tree "$1" 2
+	head -c $((1536 << 10)) /dev/urandom >"$1/one-and-a-half-mib"
+}
+
+case_blockdev_image() {
+	local src=$WORK/bdev-src dev node mnt=$WORK/mnt-bdev rc=0 majmin
+	big_small_tree "$src"
+	# random bytes first: the image must not depend on a zeroed device
+	new_loop "$WORK/bdev.raw" 4M
+	dev=$LOOP
+	run_mkfs --quiet "$dev" "$src" 2>"$WORK/err" || rc=$?
+	[ $rc = 0 ] || { target_fail "block device IMAGE" "rc=$rc: $(cat "$WORK/err")"; return; }
+	[ -b "$dev" ] || { target_fail "block device IMAGE" "$dev is no longer a block device"; return; }
+	fsck_clean "block device IMAGE" "$dev" || return
+	mkdir -p "$mnt"
+	mount -t erofs -o ro "$dev" "$mnt" ||
+		{ target_fail "block device IMAGE" "the kernel refused to mount $dev"; return; }
+	E2E_MOUNTS+=("$mnt")
+	compare_tree "$src" "$mnt" ||
+		{ target_fail "block device IMAGE" "content read back differs"; return; }
+	umount_erofs "$mnt"
+
+	# the same through a device node of our own, as in the finding
+	majmin=$(stat -c '%t %T' "$dev")
+	node=$WORK/out-bdev-node/blk
+	mkdir -p "${node%/*}"
+	mknod "$node" b $((16#${majmin% *})) $((16#${majmin#* }))
+	rc=0
+	run_mkfs --quiet -T0 "$node" "$WORK/small" 2>"$WORK/err" || rc=$?
+	[ $rc = 0 ] || { target_fail "block device node IMAGE" "rc=$rc: $(cat "$WORK/err")"; return; }
+	[ -b "$node" ] && [ "$(ls -A "${node%/*}")" = blk ] ||
+		{ target_fail "block device node IMAGE" "the node was replaced"; return; }
+	fsck_clean "block device node IMAGE" "$dev" || return
+	echo "ok [block device IMAGE]: written in place through $dev and a node, fsck clean, mounted, content equal"
+}
+
+case_small_blockdev() {
+	local src=$WORK/bdev-src out=$WORK/out-small-bdev dev need before rc=0
+	big_small_tree "$src"
+	mkdir -p "$out"
+	run_mkfs --quiet "$WORK/size-probe.erofs" "$src" || fail "mkfs of $src into a file failed"
+	need=$(stat -c %s "$WORK/size-probe.erofs")
+	new_loop "$WORK/small-bdev.raw" 1M
+	dev=$LOOP
+	before=$(sha256sum <"$dev")
+	snapshot "$out"
+	run_mkfs "$dev" "$src" >/dev/null 2>"$WORK/err" || rc=$?
+	expect_failure "block device too small" "$out" $rc "$WORK/err" \
+		"mkfs.erofs: $dev: device too small (1048576 bytes, image needs $need)"
+	[ "$(sha256sum <"$dev")" = "$before" ] ||
+		target_fail "block device too small" "the device was written to"
+}
+
+case_refused_targets() {
+	local out=$WORK/out-refused rc
+	mkdir -p "$out"
+	snapshot "$out"
+	rc=0
+	run_mkfs /dev/null "$WORK/small" >/dev/null 2>"$WORK/err" || rc=$?
+	expect_failure "character device IMAGE" "$out" $rc "$WORK/err" \
+		"mkfs.erofs: /dev/null: not a regular file or block device"
+	rc=0
+	run_mkfs "$out" "$WORK/small" >/dev/null 2>"$WORK/err" || rc=$?
+	expect_failure "directory IMAGE" "$out" $rc "$WORK/err" \
+		"mkfs.erofs: $out: Is a directory"
+}
+
+# The directory is the user's, the old image is not: a rename could
+# replace it, but the user has no right to.
+case_readonly_image() {
+	local out=$WORK/out-ro rc=0 sum
+	mkdir -p "$out"
+	echo "someone else's image" >"$out/img.erofs"
+	chmod 644 "$out/img.erofs"
+	chown $NOBODY:$NOBODY "$out"
+	sum=$(sha256sum <"$out/img.erofs")
+	snapshot "$out"
+	mkfs_as_nobody "$out/img.erofs" "$WORK/small" 2>"$WORK/err" >/dev/null || rc=$?
+	expect_failure "read-only IMAGE (as uid $NOBODY)" "$out" $rc "$WORK/err" \
+		"mkfs.erofs: $out/img.erofs: $R_EACCES"
+	[ "$(stat -c %u "$out/img.erofs")" = 0 ] && [ "$(sha256sum <"$out/img.erofs")" = "$sum" ] ||
+		target_fail "read-only IMAGE" "the image was replaced"
+}
+
+case_image_targets() {
+	if [ "$MKFS_KIND" != ours ]; then
+		echo "skipped [IMAGE targets]: messages and link handling are ours" >&2
+		return
+	fi
+	need_cmd losetup mount
+	trap detach_loops EXIT
+	case_symlink_image
+	case_dangling_symlink_image
+	case_blockdev_image
+	case_small_blockdev
+	case_refused_targets
+	case_readonly_image
+}
+
 main() {
 	need_root "tmpfs mounts and setpriv"
 	need_cmd setpriv util-linux
@@ -231,6 +403,7 @@ main() {
 	case_removed_mid_build
 	case_grown_mid_build
 	case_signals
+	case_image_targets
 	[ $FAILED = 0 ] || fail "bad input not handled as promised (see above)"
 }
 

@@ -236,10 +236,49 @@ Test(writer_xattr, ishare_key_validation)
 	erofs_err_clear(&ei);
 	cr_expect_eq(erofs_ishare_key_parse("bad\nname", &p, &ei), -EINVAL);
 	erofs_err_clear(&ei);
-	memset(longname, 'a', 256);
+	/* the VFS limit counts the namespace: 8 + 247 = 255 fits, 256 not */
+	memcpy(longname, "trusted.", 8);
+	memset(longname + 8, 'a', 248);
 	longname[256] = 0;
 	cr_expect_eq(erofs_ishare_key_parse(longname, &p, &ei), -ENAMETOOLONG);
 	cr_expect_str_eq(ei.subject, longname);
-	longname[255] = 0;	/* 255-byte infix + base byte = 256: fits */
+	cr_expect_str_eq(ei.reason,
+			 "invalid fingerprint key: longer than 255 bytes (namespace included)");
+	erofs_err_clear(&ei);
+	longname[255] = 0;
 	cr_expect_eq(erofs_ishare_key_parse(longname, &p, &ei), 0);
+	cr_expect_eq(p.base_index, EROFS_XATTR_INDEX_TRUSTED);
+	cr_expect_eq(p.infix_len, 247);
+}
+
+/* Names the kernel acts on would break every file that carries one. */
+Test(writer_xattr, ishare_key_reserved)
+{
+	static const char *const bad[] = {
+		"security.capability", "security.selinux", "security.ima",
+		"security.evm", "security.SMACK64", "security.SMACK64EXEC",
+		"security.apparmor", "security.apparmor.x",
+		"trusted.overlay.opaque", "user.overlay.redirect",
+		"system.posix_acl_access", "system.posix_acl_default",
+	};
+	static const char *const good[] = {
+		"security.capabilityx", "security.fp", "trusted.overlayfp",
+		"user.fp.overlay.x",
+	};
+	struct erofs_xattr_prefix p;
+	struct erofs_errinfo ei = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		erofs_err_clear(&ei);
+		cr_expect_eq(erofs_ishare_key_parse(bad[i], &p, &ei), -EINVAL,
+			     "%s accepted", bad[i]);
+		cr_expect_str_eq(ei.subject, bad[i]);
+		cr_expect(!strncmp(ei.reason,
+				   "invalid fingerprint key: reserved by the kernel (", 49),
+			  "%s: %s", bad[i], ei.reason);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_expect_eq(erofs_ishare_key_parse(good[i], &p, &ei), 0,
+			     "%s refused", good[i]);
 }
