@@ -71,9 +71,9 @@ static char *join(const char *dir, const struct erofs_wdirent *de)
 
 /*
  * One line per name in the image, in inode order. Needs the layout (nids
- * are inode order, root first, breadth first), so only a directory's own
- * path is kept until its entries are done: memory follows the widest
- * level of the tree, not its size. A hard link shows once per name.
+ * are inode order, and a directory always comes before its children), so
+ * only the paths of directories not yet listed are kept, not one per
+ * file. A hard link shows once per name.
  */
 int erofs_log_files(const struct erofs_writer *w)
 {

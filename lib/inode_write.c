@@ -10,6 +10,7 @@
 #include "erofs/byteorder.h"
 #include "erofs/dir_write.h"
 #include "erofs/format.h"
+#include "erofs/layout.h"
 #include "erofs/writer.h"
 
 static uint32_t inode_i_u(const struct erofs_wnode *n)
@@ -84,7 +85,7 @@ static void encode_inode(const struct erofs_writer *w,
 		encode_extended(n, out);
 	else
 		encode_compact(w, n, out);
-	erofs_xattr_encode_inode(&w->xattrs, n, w->shared_off / 4,
+	erofs_xattr_encode_inode(&w->xattrs, n, erofs_shared_xattr_base(w),
 				 out + (n->extended ? 64 : 32));
 }
 

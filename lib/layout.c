@@ -56,30 +56,48 @@ void erofs_choose_datalayout(struct erofs_wnode *n, uint64_t size,
 				      EROFS_LAYOUT_FLAT_PLAIN;
 }
 
-/* Root first, then breadth-first; every hard-link set appears once. */
+/*
+ * Root first; then, directory by directory in depth-first pre-order, the
+ * children of each directory together in dirent order. That is the order
+ * upstream mkfs.erofs hands out inodes in, which keeps nids (and so the
+ * images) byte-identical with it. Every hard-link set appears once.
+ */
 static int order_inodes(struct erofs_writer *w)
 {
-	size_t head = 0, tail = 0, i;
+	struct erofs_wnode **stack;
+	size_t depth = 0, tail = 0, i, first;
 
 	w->nodes = malloc(w->n_inodes * sizeof(*w->nodes));
-	if (!w->nodes)
+	stack = malloc(w->n_inodes * sizeof(*stack));
+	if (!w->nodes || !stack) {
+		free(stack);
 		return -ENOMEM;
+	}
 	w->root->visited = true;
 	w->nodes[tail++] = w->root;
-	while (head < tail) {
-		struct erofs_wnode *dir = w->nodes[head++];
+	stack[depth++] = w->root;
+	while (depth) {
+		struct erofs_wnode *dir = stack[--depth];
 
+		first = tail;
 		for (i = 0; i < dir->n_children; i++) {
 			struct erofs_wnode *c = dir->children[i].node;
 
 			if (c->visited)
 				continue;
-			if (tail >= w->n_inodes)
+			if (tail >= w->n_inodes) {
+				free(stack);
 				return -EINVAL;	/* scan miscounted */
+			}
 			c->visited = true;
 			w->nodes[tail++] = c;
 		}
+		/* push in reverse so that the first subdirectory comes next */
+		for (i = tail; i > first; i--)
+			if (erofs_wnode_is_dir(w->nodes[i - 1]))
+				stack[depth++] = w->nodes[i - 1];
 	}
+	free(stack);
 	w->n_nodes = tail;
 	for (i = 0; i < tail; i++)
 		w->nodes[i]->ino = i + 1;
@@ -175,6 +193,18 @@ static void place_metadata(struct erofs_writer *w)
 	for (i = 0; i < w->n_nodes; i++)
 		w->nodes[i]->nid = (w->nodes[i]->meta_off - base) /
 				   EROFS_ISLOT_SIZE;
+}
+
+uint32_t erofs_shared_xattr_blkaddr(const struct erofs_writer *w)
+{
+	return w->xattrs.n_shared ? w->shared_off >> w->blkszbits : 0;
+}
+
+uint32_t erofs_shared_xattr_base(const struct erofs_writer *w)
+{
+	uint64_t blkpos = (uint64_t)erofs_shared_xattr_blkaddr(w) << w->blkszbits;
+
+	return (w->shared_off - blkpos) / 4;
 }
 
 static int place_data(struct erofs_writer *w)

@@ -4,12 +4,30 @@
 #include "erofs/byteorder.h"
 #include "erofs/checksum.h"
 #include "erofs/format.h"
+#include "erofs/layout.h"
 #include "erofs/writer.h"
+
+/*
+ * The filter bit only says that inodes carry bloom filters; with no
+ * xattr area anywhere there is nothing to filter, and upstream leaves
+ * it clear then (e.g. -x-1), so do the same to stay byte-identical.
+ */
+static bool any_xattr_area(const struct erofs_writer *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_nodes; i++)
+		if (w->nodes[i]->xattr_isize)
+			return true;
+	return false;
+}
 
 static uint32_t compat_features(const struct erofs_writer *w)
 {
-	uint32_t f = EROFS_COMPAT_SB_CHKSUM | EROFS_COMPAT_MTIME |
-		     EROFS_COMPAT_XATTR_FILTER;
+	uint32_t f = EROFS_COMPAT_SB_CHKSUM | EROFS_COMPAT_MTIME;
+
+	if (any_xattr_area(w))
+		f |= EROFS_COMPAT_XATTR_FILTER;
 
 	if (w->prefixes.count)
 		f |= EROFS_COMPAT_PLAIN_XATTR_PFX;
@@ -32,7 +50,7 @@ void erofs_super_encode(const struct erofs_writer *w, uint8_t *block0)
 	sb.fixed_nsec = cpu_to_le32(w->fixed_nsec);
 	sb.blocks_lo = cpu_to_le32(w->total_blocks);
 	sb.meta_blkaddr = cpu_to_le32(w->meta_blkaddr);
-	sb.xattr_blkaddr = 0;
+	sb.xattr_blkaddr = cpu_to_le32(erofs_shared_xattr_blkaddr(w));
 	memcpy(sb.uuid, w->uuid, sizeof(sb.uuid));
 	strncpy((char *)sb.volume_name, w->p->label, sizeof(sb.volume_name));
 	if (w->prefixes.count) {

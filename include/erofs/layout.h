@@ -22,6 +22,18 @@ bool erofs_needs_extended(const struct erofs_wnode *n, int64_t epoch,
 uint64_t erofs_place_inline(uint64_t off, uint32_t meta, uint32_t tail,
 			    unsigned int blksz);
 
+struct erofs_writer;
+
+/*
+ * xattr_blkaddr: the block holding the start of the shared xattr area, or
+ * 0 when there is none. Upstream picks the same block, and matching it
+ * keeps images byte-identical for block sizes below 4096.
+ */
+uint32_t erofs_shared_xattr_blkaddr(const struct erofs_writer *w);
+
+/* Id of the first shared xattr entry, counted from xattr_blkaddr. */
+uint32_t erofs_shared_xattr_base(const struct erofs_writer *w);
+
 /* Data layout and block split for a node of @size bytes. */
 void erofs_choose_datalayout(struct erofs_wnode *n, uint64_t size,
 			     unsigned int blkszbits);

@@ -39,7 +39,8 @@ struct erofs_writer {
 	struct erofs_xattr_set xattrs;
 
 	/* layout */
-	struct erofs_wnode **nodes;	/* inode order: root first, BFS */
+	struct erofs_wnode **nodes;	/* inode order: root, then each directory's
+					 * children together, depth first */
 	size_t n_nodes;
 	uint32_t meta_blkaddr;
 	uint64_t shared_off, prefix_off;
