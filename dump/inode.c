@@ -53,6 +53,59 @@ static int extent_json(const struct erofs_extent *e, void *arg)
 	return 0;
 }
 
+/*
+ * Adjacent holes, and mapped extents that continue each other on disk,
+ * show as one row: a sparse or chunked file otherwise lists one row per
+ * chunk.
+ */
+struct extent_merge {
+	struct erofs_extent run;
+	bool have_run;
+	erofs_extent_cb emit;
+	void *arg;
+};
+
+static bool extent_continues(const struct erofs_extent *a,
+			     const struct erofs_extent *b)
+{
+	if (a->kind != b->kind || a->lstart + a->llen != b->lstart)
+		return false;
+	if (a->kind == EROFS_EXT_HOLE)
+		return true;
+	return a->kind == EROFS_EXT_MAPPED && a->device == b->device &&
+	       a->llen == a->plen && a->pstart + a->plen == b->pstart;
+}
+
+static int extent_merge_cb(const struct erofs_extent *e, void *arg)
+{
+	struct extent_merge *m = arg;
+	int err = 0;
+
+	if (m->have_run && extent_continues(&m->run, e)) {
+		m->run.llen += e->llen;
+		m->run.plen += e->plen;
+		return 0;
+	}
+	if (m->have_run)
+		err = m->emit(&m->run, m->arg);
+	m->run = *e;
+	m->have_run = true;
+	return err;
+}
+
+static int extents_merged(const struct erofs_image *img,
+			  const struct erofs_inode *in, erofs_extent_cb emit,
+			  void *arg, struct erofs_errinfo *ei)
+{
+	struct extent_merge m = { .emit = emit, .arg = arg };
+	int err = erofs_extent_foreach(img, in, extent_merge_cb, &m, ei);
+
+	/* what was mapped before an error is still worth showing */
+	if (m.have_run)
+		emit(&m.run, arg);
+	return err;
+}
+
 static int xattr_text(const struct erofs_xattr *x, void *arg)
 {
 	printf("  ");
@@ -153,6 +206,13 @@ static void layout_text(const struct erofs_image *img,
 		compressed_text(img, in);
 }
 
+/* "sha256:" + 32 bytes, the form mkfs writes (format doc §8.1). */
+static bool fingerprint_is_sha256(const uint8_t *v, size_t len)
+{
+	return len == EROFS_ISHARE_VALUE_LEN &&
+	       !memcmp(v, EROFS_ISHARE_VALUE_TAG, EROFS_ISHARE_TAG_LEN);
+}
+
 static void fingerprint_text(const struct erofs_image *img,
 			     const struct erofs_inode *in)
 {
@@ -162,8 +222,38 @@ static void fingerprint_text(const struct erofs_image *img,
 	if (erofs_inode_fingerprint(img, in, &v, &len, NULL))
 		return;
 	printf("Fingerprint:        ");
-	dump_hex(stdout, v, len);
-	printf(" (%zu bytes)\n", len);
+	if (fingerprint_is_sha256(v, len)) {
+		printf(EROFS_ISHARE_VALUE_TAG);
+		dump_hex(stdout, v + EROFS_ISHARE_TAG_LEN,
+			 len - EROFS_ISHARE_TAG_LEN);
+		printf("\n");
+	} else {
+		dump_hex(stdout, v, len);
+		printf(" (%zu bytes, not \"sha256:\" + 32)\n", len);
+	}
+	free(v);
+}
+
+/* "fingerprint" stays the hex of the raw value; the readable form beside it. */
+static void fingerprint_json(const struct erofs_image *img,
+			     const struct erofs_inode *in, struct erofs_json *j)
+{
+	char text[EROFS_ISHARE_TAG_LEN + 2 * EROFS_ISHARE_DIGEST_LEN + 1];
+	uint8_t *v;
+	size_t len, i;
+
+	if (erofs_inode_fingerprint(img, in, &v, &len, NULL)) {
+		ej_null(j, "fingerprint");
+		return;
+	}
+	dump_json_hex(j, "fingerprint", v, len);
+	if (fingerprint_is_sha256(v, len)) {
+		memcpy(text, EROFS_ISHARE_VALUE_TAG, EROFS_ISHARE_TAG_LEN);
+		for (i = EROFS_ISHARE_TAG_LEN; i < len; i++)
+			snprintf(text + EROFS_ISHARE_TAG_LEN +
+				 2 * (i - EROFS_ISHARE_TAG_LEN), 3, "%02x", v[i]);
+		ej_str(j, "fingerprint_text", text);
+	}
 	free(v);
 }
 
@@ -201,7 +291,7 @@ static void inode_text(const struct erofs_image *img,
 	printf("Extents:\n  %12s %12s  %-14s %14s %10s  %s\n", "logical", "length",
 	       "kind", "physical", "plength", "device");
 	erofs_err_clear(&ei);
-	if (erofs_extent_foreach(img, in, extent_text, NULL, &ei))
+	if (extents_merged(img, in, extent_text, NULL, &ei))
 		erofs_err_print(&ei, TOOL, stderr);
 }
 
@@ -236,9 +326,6 @@ static void inode_json(const struct erofs_image *img,
 		       const struct erofs_inode *in, const char *path,
 		       struct erofs_json *j)
 {
-	uint8_t *v;
-	size_t len;
-
 	ej_obj_begin(j, "inode");
 	if (path)
 		ej_bytes(j, "path", path, strlen(path));
@@ -263,17 +350,12 @@ static void inode_json(const struct erofs_image *img,
 	}
 	ej_u64(j, "xattr_bytes", in->xattr_isize);
 	layout_json(img, in, j);
-	if (!erofs_inode_fingerprint(img, in, &v, &len, NULL)) {
-		dump_json_hex(j, "fingerprint", v, len);
-		free(v);
-	} else {
-		ej_null(j, "fingerprint");
-	}
+	fingerprint_json(img, in, j);
 	ej_arr_begin(j, "xattrs");
 	erofs_xattr_foreach(img, in, xattr_json, j, NULL);
 	ej_arr_end(j);
 	ej_arr_begin(j, "extents");
-	erofs_extent_foreach(img, in, extent_json, j, NULL);
+	extents_merged(img, in, extent_json, j, NULL);
 	ej_arr_end(j);
 	ej_obj_end(j);
 }

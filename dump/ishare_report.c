@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "erofs/cli.h"
 #include "erofs/errinfo.h"
 #include "erofs/ishare_args.h"
 #include "erofs/ishare_model.h"
@@ -18,14 +19,20 @@
 #include "ishare_report.h"
 
 #define TOOL "dump.erofs"
+/* exit statuses of the report */
+#define REPORT_UNREADABLE	1
+#define REPORT_USAGE		2
+#define REPORT_UNSAFE		3
 #define TOP_GROUPS 10
 #define TOP_MISSES 20
 
 struct report_opts {
 	const char *trace;
 	bool json;
-	bool verify;
+	bool trust;		/* take sha256 values at their word */
 };
+
+static const struct erofs_cli cli = { TOOL, REPORT_USAGE };
 
 bool dump_wants_ishare_report(int argc, char **argv)
 {
@@ -47,21 +54,21 @@ static void usage(FILE *f)
 	      "                    noinode_share, domain_id=X, nodomain_id, loop, file\n"
 	      " --trace=FILE       workload of IMAGE_INDEX PATH OFFSET LENGTH lines\n"
 	      "                    (default: read every regular file fully)\n"
-	      " --verify           read file contents to check every sharing group\n"
-	      "                    (default: trust sha256 fingerprints as written)\n"
+	      " --trust            trust sha256 fingerprints as written instead of\n"
+	      "                    comparing the members of every sharing group\n"
 	      " --json             print JSON instead of a table\n", f);
 }
 
 static int fail(const char *subject, const char *reason)
 {
 	fprintf(stderr, TOOL ": %s: %s\n", subject, reason);
-	return 1;
+	return REPORT_UNREADABLE;
 }
 
 static int fail_ei(const struct erofs_errinfo *ei)
 {
 	erofs_err_print(ei, TOOL, stderr);
-	return 1;
+	return REPORT_UNREADABLE;
 }
 
 static int parse_args(int argc, char **argv, struct report_opts *o,
@@ -72,6 +79,8 @@ static int parse_args(int argc, char **argv, struct report_opts *o,
 		{ "domain-id", required_argument, NULL, EROFS_ISHARE_ARG_DOMAIN },
 		{ "mount", required_argument, NULL, EROFS_ISHARE_ARG_MOUNT },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "trust", no_argument, NULL, 'U' },
+		/* comparing is the default; kept for older scripts */
 		{ "verify", no_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -79,38 +88,48 @@ static int parse_args(int argc, char **argv, struct report_opts *o,
 	};
 	struct erofs_ishare_args a;
 	struct erofs_errinfo ei = { 0 };
+	bool help = false;
 	int c, ret = 0;
 
 	if (erofs_ishare_args_init(&a, argc))
 		return fail("arguments", strerror(ENOMEM));
+	opterr = 0;
 	/* leading '-': images come back as operand 1, in order */
-	while (!ret && (c = getopt_long(argc, argv, "-o:h", longopts, NULL)) != -1) {
+	while (!ret && !help &&
+	       (c = getopt_long(argc, argv, "-:o:h", longopts, NULL)) != -1) {
 		ret = erofs_ishare_args_take(&a, c, optarg, &ei);
 		if (ret <= 0)
 			continue;
 		ret = 0;
 		if (c == 'T')
 			o->trace = optarg;
-		else if (c == 'V')
-			o->verify = true;
+		else if (c == 'U')
+			o->trust = true;
 		else if (c == 'J')
 			o->json = true;
-		else if (c != 'R')
-			ret = c == 'h' ? 2 : 1;
+		else if (c == 'h')
+			help = true;
+		else if (c == '?' || c == ':')
+			ret = erofs_cli_getopt_error(&cli, c, argv, optind);
 	}
-	if (!ret && !a.n)
-		ret = 1;
-	if (ret > 0)
-		usage(ret == 2 ? stdout : stderr);
-	if (!ret)
+	/* after "--" getopt stops: the rest are images too */
+	while (!ret && !help && optind < argc)
+		ret = erofs_ishare_args_take(&a, EROFS_ISHARE_ARG_IMAGE,
+					     argv[optind++], &ei);
+	if (!ret && !help && !a.n)
+		ret = erofs_cli_usage_error(&cli, "missing IMAGE");
+	/* the cli helpers printed their own line; lib errors come in @ei */
+	if (!ret && !help)
 		ret = erofs_ishare_args_to_set(&a, set, &ei);
-	if (ret < 0)
+	if (ei.err)
 		erofs_err_print(&ei, TOOL, stderr);
 	erofs_ishare_args_free(&a);
-	if (ret == 2)
+	if (help) {
+		usage(stdout);
 		exit(0);
+	}
 	/* exit 2 for a bad command line, as the other dump.erofs views */
-	return !ret ? 0 : ret == -ENOMEM ? 1 : 2;
+	return !ret ? 0 : ret == -ENOMEM ? 1 : REPORT_USAGE;
 }
 
 static int load_trace(const char *path, struct erofs_ishare_set *set,
@@ -138,11 +157,12 @@ static int load_trace(const char *path, struct erofs_ishare_set *set,
 		got = fread(text + len, 1, cap - len, f);
 		len += got;
 	} while (got);
-	ret = ferror(f);
+	/* e.g. EISDIR: fopen() opens a directory, reading it fails */
+	ret = ferror(f) ? errno : 0;
 	fclose(f);
 	if (ret) {
 		free(text);
-		return fail(path, "read error");
+		return fail(path, strerror(ret));
 	}
 	ret = erofs_ishare_parse_trace(set, text, len, acc, n, &ei);
 	free(text);
@@ -161,20 +181,34 @@ static double mb(uint64_t bytes)
 }
 
 /*
- * Metadata in the page cache proper: directory contents, which the kernel
- * reads through each directory inode's own page cache. Inodes, xattrs and
- * inline tails go through the block device's cache, which /proc/meminfo
- * counts as Buffers:, not Cached: (measured, tests/kernel/NOTES-model.md).
+ * Every metadata page: directory contents (in Cached:) and the inodes,
+ * xattrs and inline tails read through the block device (in Buffers:).
  */
 static uint64_t metadata_bytes(const struct erofs_ishare_totals *t)
 {
-	return t->dir_bytes;
+	return t->dir_bytes + t->meta_bytes;
+}
+
+/*
+ * /proc/meminfo splits the page cache: Cached: holds file data and
+ * directory contents, Buffers: the block device's pages (measured,
+ * tests/kernel/NOTES-model.md).
+ */
+static uint64_t cached_bytes(const struct erofs_ishare_totals *t, bool sharing)
+{
+	return (sharing ? t->data_with : t->data_without) + t->dir_bytes;
+}
+
+/* The whole page cache a workload adds: Cached: + Buffers:. */
+static uint64_t page_cache_bytes(const struct erofs_ishare_totals *t, bool sharing)
+{
+	return cached_bytes(t, sharing) + t->meta_bytes;
 }
 
 static double reduction(const struct erofs_ishare_totals *t)
 {
-	uint64_t without = t->data_without + metadata_bytes(t);
-	uint64_t with = t->data_with + metadata_bytes(t);
+	uint64_t without = page_cache_bytes(t, false);
+	uint64_t with = page_cache_bytes(t, true);
 
 	return without ? 100.0 * (without - with) / without : 0;
 }
@@ -237,7 +271,7 @@ static const char *workload_text(const struct report_opts *o)
 
 static const char *content_text(const struct report_opts *o)
 {
-	return o->verify ? "compared" : "trusted";
+	return o->trust ? "trusted" : "compared";
 }
 
 /* Names are bytes: show control and non-ASCII bytes as \xHH. */
@@ -385,28 +419,31 @@ static void print_table(const struct erofs_ishare_set *set,
 			const struct report_opts *o)
 {
 	const struct erofs_ishare_totals *t = &set->totals;
-	uint64_t meta = metadata_bytes(t);
 
 	print_images(set);
 	print_warnings(set);
 	printf("Workload: %s\n", o->trace ? o->trace :
 	       "read-all (every regular file read fully)");
-	printf("Content: %s\n", o->verify ?
+	printf("Content: %s\n", !o->trust ?
 	       "group members compared byte by byte through the reader" :
-	       "sha256 fingerprints trusted as written, not re-read (--verify or fsck.erofs --check-ishare to check)");
+	       "sha256 fingerprints trusted as written, not re-read (--trust; drop it or run fsck.erofs --check-ishare to check)");
 	printf("Files: %llu regular, %llu eligible for sharing\n",
 	       (unsigned long long)t->files, (unsigned long long)t->eligible);
 	printf("Shared groups: %llu (%llu unsafe, %llu unverifiable)\n",
 	       (unsigned long long)t->shared_groups,
 	       (unsigned long long)t->unsafe_groups,
 	       (unsigned long long)t->unverifiable_groups);
-	printf("Page cache without sharing: %9.1f MB (data %.1f + directories %.1f)\n",
-	       mb(t->data_without + meta), mb(t->data_without), mb(meta));
-	printf("Page cache with sharing:    %9.1f MB (data %.1f + directories %.1f)\n",
-	       mb(t->data_with + meta), mb(t->data_with), mb(meta));
-	printf("Reduction: %.1f%%\n", reduction(t));
-	printf("Block device cache (Buffers:, not in the figures above): %.1f MB of inodes, xattrs and inline tails\n",
+	printf("Page cache without sharing: %9.1f MB (data %.1f + directories %.1f + inode/xattr blocks %.1f)\n",
+	       mb(page_cache_bytes(t, false)), mb(t->data_without),
+	       mb(t->dir_bytes), mb(t->meta_bytes));
+	printf("Page cache with sharing:    %9.1f MB (data %.1f + directories %.1f + inode/xattr blocks %.1f)\n",
+	       mb(page_cache_bytes(t, true)), mb(t->data_with),
+	       mb(t->dir_bytes), mb(t->meta_bytes));
+	/* what an operator reads back in /proc/meminfo */
+	printf("  in /proc/meminfo: Cached: %.1f MB without, %.1f MB with sharing; Buffers: %.1f MB both\n",
+	       mb(cached_bytes(t, false)), mb(cached_bytes(t, true)),
 	       mb(t->meta_bytes));
+	printf("Reduction: %.1f%%\n", reduction(t));
 	print_unsafe(set);
 	print_top(set);
 	print_misses(set);
@@ -442,7 +479,7 @@ static void json_images(struct erofs_json *j, const struct erofs_ishare_set *set
 		ej_i64(j, "mount_error", img->mount_err);
 		ej_bool(j, "sharing", img->sharing_on);
 		ej_u64(j, "directory_bytes", img->dir_pages << EROFS_ISHARE_PAGE_SHIFT);
-		ej_u64(j, "metadata_block_bytes", img->meta_pages << EROFS_ISHARE_PAGE_SHIFT);
+		ej_u64(j, "buffer_bytes", img->meta_pages << EROFS_ISHARE_PAGE_SHIFT);
 		ej_obj_end(j);
 	}
 	ej_arr_end(j);
@@ -533,7 +570,6 @@ static void print_json(const struct erofs_ishare_set *set,
 		       const struct report_opts *o)
 {
 	const struct erofs_ishare_totals *t = &set->totals;
-	uint64_t meta = metadata_bytes(t);
 	struct erofs_json j;
 
 	ej_init(&j, stdout, true);
@@ -545,10 +581,13 @@ static void print_json(const struct erofs_ishare_set *set,
 	ej_u64(&j, "eligible_files", t->eligible);
 	ej_u64(&j, "data_without_sharing", t->data_without);
 	ej_u64(&j, "data_with_sharing", t->data_with);
-	ej_u64(&j, "metadata", meta);
-	ej_u64(&j, "metadata_buffers", t->meta_bytes);
-	ej_u64(&j, "page_cache_without_sharing", t->data_without + meta);
-	ej_u64(&j, "page_cache_with_sharing", t->data_with + meta);
+	ej_u64(&j, "metadata", metadata_bytes(t));
+	ej_u64(&j, "directory_bytes", t->dir_bytes);
+	ej_u64(&j, "buffers", t->meta_bytes);
+	ej_u64(&j, "page_cache_without_sharing", page_cache_bytes(t, false));
+	ej_u64(&j, "page_cache_with_sharing", page_cache_bytes(t, true));
+	ej_u64(&j, "cached_without_sharing", cached_bytes(t, false));
+	ej_u64(&j, "cached_with_sharing", cached_bytes(t, true));
 	ej_double(&j, "reduction_percent", reduction(t));
 	ej_u64(&j, "shared_groups", t->shared_groups);
 	ej_u64(&j, "unsafe_groups", t->unsafe_groups);
@@ -566,6 +605,7 @@ static int model(struct erofs_ishare_set *set, const struct report_opts *o)
 	struct erofs_ishare_scan_params params = { .verify_digests = false };
 	struct erofs_ishare_scanner *scanner = NULL;
 	struct erofs_ishare_access *acc = NULL;
+	struct erofs_ishare_workload workload;
 	struct erofs_errinfo ei = { 0 };
 	size_t nacc = 0;
 	int ret;
@@ -580,11 +620,14 @@ static int model(struct erofs_ishare_set *set, const struct report_opts *o)
 	}
 	if (o->trace && load_trace(o->trace, set, &acc, &nacc)) {
 		erofs_ishare_scanner_close(scanner);
-		return 1;
+		return REPORT_UNREADABLE;
 	}
-	ret = erofs_ishare_model_run(set, o->trace ? acc : NULL, nacc);
+	workload.read_all = !o->trace;
+	workload.accesses = acc;
+	workload.naccesses = nacc;
+	ret = erofs_ishare_model_run(set, &workload);
 	if (!ret)
-		ret = erofs_ishare_check_groups(set, !o->verify,
+		ret = erofs_ishare_check_groups(set, o->trust,
 						erofs_ishare_scanner_compare, scanner);
 	free(acc);
 	erofs_ishare_scanner_close(scanner);
@@ -608,6 +651,9 @@ int dump_ishare_report(int argc, char **argv)
 			print_json(&set, &o);
 		else
 			print_table(&set, &o);
+		/* the report is printed either way; scripts need the verdict */
+		if (set.totals.unsafe_groups)
+			ret = REPORT_UNSAFE;
 	}
 	erofs_ishare_set_free(&set);
 	return ret;

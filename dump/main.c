@@ -151,6 +151,41 @@ static void print_udev(const struct erofs_image *img)
 	printf("\nID_FS_TYPE=erofs\nID_FS_USAGE=filesystem\n");
 }
 
+/*
+ * An error about the inode the user asked for is named as the user named
+ * it (the --path, else "nid N") rather than "inode N" or nothing.
+ */
+static int name_target(const struct dump_opts *o, uint64_t nid, int err,
+		       struct erofs_errinfo *ei)
+{
+	char inode_subj[40];
+
+	if (!err)
+		return 0;
+	erofs_inode_subject(nid, inode_subj, sizeof(inode_subj));
+	if (ei->err && ei->subject[0] && strcmp(ei->subject, inode_subj))
+		return err;
+	if (!ei->err)
+		erofs_err(ei, err, NULL, NULL);
+	if (o->path)
+		snprintf(ei->subject, sizeof(ei->subject), "%s", o->path);
+	else
+		snprintf(ei->subject, sizeof(ei->subject), "nid %llu",
+			 (unsigned long long)nid);
+	return err;
+}
+
+static int run_target(struct dump_opts *o, const struct erofs_image *img,
+		      uint64_t nid, struct erofs_json *j,
+		      struct erofs_errinfo *ei)
+{
+	if (o->cat)
+		return dump_cat(img, nid, ei);
+	if (o->ls)
+		return dump_ls(img, nid, o->path, j, ei);
+	return dump_inode(img, nid, o->path, j, ei);
+}
+
 static int run_views(struct dump_opts *o, const struct erofs_image *img,
 		     struct erofs_json *j, struct erofs_errinfo *ei)
 {
@@ -175,11 +210,7 @@ static int run_views(struct dump_opts *o, const struct erofs_image *img,
 	}
 	if (nid == UINT64_MAX)
 		return 0;
-	if (o->cat)
-		return dump_cat(img, nid, ei);
-	if (o->ls)
-		return dump_ls(img, nid, o->path, j, ei);
-	return dump_inode(img, nid, o->path, j, ei);
+	return name_target(o, nid, run_target(o, img, nid, j, ei), ei);
 }
 
 int main(int argc, char **argv)

@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "erofs/cli.h"
 #include "erofs/errinfo.h"
 #include "erofs/ishare_args.h"
 #include "erofs/ishare_model.h"
 #include "erofs/ishare_scan.h"
+#include "erofs/reader.h"
 #include "ishare_check.h"
 
 #define TOOL "fsck.erofs"
@@ -33,10 +35,96 @@ bool fsck_wants_check_ishare(int argc, char **argv)
 	return false;
 }
 
-static int fail(const char *subject, const char *reason, int status)
+static const struct erofs_cli cli = { TOOL, EXIT_USAGE };
+
+static const struct option set_opts[] = {
+	{ "check-ishare", no_argument, NULL, 'C' },
+	{ "domain-id", required_argument, NULL, EROFS_ISHARE_ARG_DOMAIN },
+	{ "mount", required_argument, NULL, EROFS_ISHARE_ARG_MOUNT },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+/* What one command-line word means for routing. */
+enum word_kind {
+	WORD_PLAIN = 0,
+	WORD_TAKES_NEXT = 1,	/* the next word is this option's argument */
+	WORD_SET_OPTION = 2,	/* only the image-set check has it */
+};
+
+/* getopt_long's matching: the exact name, else the first abbreviation. */
+static const struct option *find_long(const struct option *opts,
+				      const char *name, size_t len)
 {
-	fprintf(stderr, TOOL ": %s: %s\n", subject, reason);
-	return status;
+	const struct option *o, *abbrev = NULL;
+
+	for (o = opts; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (!o->name[len])
+			return o;
+		if (!abbrev)
+			abbrev = o;
+	}
+	return abbrev;
+}
+
+static enum word_kind long_word(const char *name,
+				const struct option *fsck_opts)
+{
+	size_t len = strcspn(name, "=");
+	const struct option *o = find_long(set_opts, name, len);
+
+	if (o && (o->val == EROFS_ISHARE_ARG_DOMAIN ||
+		  o->val == EROFS_ISHARE_ARG_MOUNT))
+		return WORD_SET_OPTION;
+	if (!o)
+		o = find_long(fsck_opts, name, len);
+	if (o && o->has_arg == required_argument && !name[len])
+		return WORD_TAKES_NEXT;
+	return WORD_PLAIN;
+}
+
+/* A cluster like "-pd" or "-d3": an argument ends it. */
+static enum word_kind short_word(const char *s, const char *fsck_short)
+{
+	for (; *s; s++) {
+		const char *o;
+
+		if (*s == EROFS_ISHARE_ARG_OPTS)
+			return WORD_SET_OPTION;
+		o = *s == ':' ? NULL : strchr(fsck_short, *s);
+		if (o && o[1] == ':')
+			return s[1] ? WORD_PLAIN : WORD_TAKES_NEXT;
+	}
+	return WORD_PLAIN;
+}
+
+bool fsck_ishare_wants_set(int argc, char **argv,
+			   const struct option *fsck_opts, const char *fsck_short)
+{
+	int i, operands = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		enum word_kind k;
+
+		if (!strcmp(a, "--")) {
+			operands += argc - i - 1;
+			break;
+		}
+		if (a[0] != '-' || !a[1]) {
+			operands++;
+			continue;
+		}
+		k = a[1] == '-' ? long_word(a + 2, fsck_opts) :
+				  short_word(a + 1, fsck_short);
+		if (k == WORD_SET_OPTION)
+			return true;
+		if (k == WORD_TAKES_NEXT)
+			i++;
+	}
+	return operands >= 2;
 }
 
 static void usage(FILE *f)
@@ -52,34 +140,37 @@ static void usage(FILE *f)
 /* Images in order; "-o" options bind to the image after them. */
 static int parse_args(int argc, char **argv, struct erofs_ishare_set *set)
 {
-	static const struct option longopts[] = {
-		{ "check-ishare", no_argument, NULL, 'C' },
-		{ "domain-id", required_argument, NULL, EROFS_ISHARE_ARG_DOMAIN },
-		{ "mount", required_argument, NULL, EROFS_ISHARE_ARG_MOUNT },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct erofs_ishare_args a;
 	struct erofs_errinfo ei = { 0 };
 	int c, ret = 0;
 
-	if (erofs_ishare_args_init(&a, argc))
-		return fail("arguments", strerror(ENOMEM), EXIT_OPERR);
+	if (erofs_ishare_args_init(&a, argc)) {
+		fprintf(stderr, TOOL ": %s\n", strerror(ENOMEM));
+		return EXIT_OPERR;
+	}
+	opterr = 0;
 	/* leading '-': images come back as operand 1, in order */
-	while ((c = getopt_long(argc, argv, "-o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:o:h", set_opts, NULL)) != -1) {
 		ret = erofs_ishare_args_take(&a, c, optarg, &ei);
 		if (ret < 0)
 			break;
-		if (ret && c != 'C') {
-			usage(c == 'h' ? stdout : stderr);
-			ret = c == 'h' ? -1 : EXIT_USAGE;
+		ret = 0;
+		if (c == 'h') {
+			usage(stdout);
+			ret = -1;
 			goto out;
 		}
-		ret = 0;
+		if (c == '?' || c == ':') {
+			ret = -erofs_cli_getopt_error(&cli, c, argv, optind);
+			goto out;
+		}
 	}
+	/* after "--" getopt stops: the rest are images too */
+	while (!ret && optind < argc)
+		ret = erofs_ishare_args_take(&a, EROFS_ISHARE_ARG_IMAGE,
+					     argv[optind++], &ei);
 	if (!ret && !a.n) {
-		usage(stderr);
-		ret = EXIT_USAGE;
+		ret = -erofs_cli_usage_error(&cli, "missing IMAGE");
 		goto out;
 	}
 	if (!ret)
@@ -110,21 +201,37 @@ static void print_file(FILE *f, const struct erofs_ishare_set *set, uint32_t i)
 	}
 }
 
-/* Fingerprints that do not describe their file's content. */
-static int report_files(const struct erofs_ishare_set *set)
+/*
+ * Fingerprints that do not describe their file's content (EXIT_ERRORS),
+ * and those that could not be checked at all (EXIT_OPERR): a file left
+ * unchecked must not pass silently.
+ */
+static int report_files(const struct erofs_ishare_set *set, uint64_t *unchecked)
 {
 	uint32_t i;
-	int bad = 0;
+	int status = 0;
 
+	*unchecked = 0;
 	for (i = 0; i < set->nfiles; i++) {
-		if (set->files[i].fpstate != EROFS_ISHARE_FP_MISMATCH)
+		const struct erofs_ishare_file *f = &set->files[i];
+
+		if (f->fpstate != EROFS_ISHARE_FP_MISMATCH &&
+		    f->fpstate != EROFS_ISHARE_FP_UNREADABLE)
 			continue;
 		fputs(TOOL ": ", stderr);
 		print_file(stderr, set, i);
-		fputs(": fingerprint does not match the content\n", stderr);
-		bad = 1;
+		if (f->fpstate == EROFS_ISHARE_FP_MISMATCH) {
+			fputs(": fingerprint does not match the content\n", stderr);
+			status |= EXIT_ERRORS;
+			continue;
+		}
+		fprintf(stderr, ": not checked: %s\n", f->compressed ?
+			"compressed data not yet supported" :
+			"content cannot be read");
+		status |= EXIT_OPERR;
+		(*unchecked)++;
 	}
-	return bad;
+	return status;
 }
 
 /* Images the kernel would refuse to mount. */
@@ -141,7 +248,7 @@ static int report_images(const struct erofs_ishare_set *set)
 		fprintf(stderr, TOOL ": %s: %s: the kernel refuses to mount it (%s)\n",
 			set->images[w->image].path, w->text,
 			w->err == -EUCLEAN ? "EUCLEAN" : "EINVAL");
-		bad = 1;
+		bad = EXIT_ERRORS;
 	}
 	return bad;
 }
@@ -167,14 +274,21 @@ static int report_groups(const struct erofs_ishare_set *set)
 		      ": equal fingerprints and sizes, different content; the kernel would serve the first one read for all\n" :
 		      ": content cannot be read to compare (compressed data not readable yet)\n",
 		      stderr);
-		bad |= g->safety == EROFS_ISHARE_UNSAFE;
+		bad |= g->safety == EROFS_ISHARE_UNSAFE ? EXIT_ERRORS : EXIT_OPERR;
 	}
 	return bad;
+}
+
+/* As single-image fsck: damage the reader found is an error in the image. */
+static int scan_status(int err)
+{
+	return err == -EFSCORRUPTED ? EXIT_ERRORS : EXIT_OPERR;
 }
 
 static int check(struct erofs_ishare_set *set)
 {
 	struct erofs_ishare_scan_params params = { .verify_digests = true };
+	const struct erofs_ishare_workload readall = { .read_all = true };
 	struct erofs_ishare_scanner *scanner = NULL;
 	struct erofs_errinfo ei = { 0 };
 	int ret;
@@ -186,15 +300,17 @@ static int check(struct erofs_ishare_set *set)
 		if (scanner)
 			erofs_ishare_scanner_close(scanner);
 		erofs_err_print(&ei, TOOL, stderr);
-		return EXIT_OPERR;
+		return scan_status(ret);
 	}
-	ret = erofs_ishare_model_run(set, NULL, 0);
+	ret = erofs_ishare_model_run(set, &readall);
 	if (!ret)
 		ret = erofs_ishare_check_groups(set, false,
 						erofs_ishare_scanner_compare, scanner);
 	erofs_ishare_scanner_close(scanner);
-	if (ret)
-		return fail("ishare model", strerror(-ret), EXIT_OPERR);
+	if (ret) {
+		fprintf(stderr, TOOL ": ishare model: %s\n", strerror(-ret));
+		return scan_status(ret);
+	}
 	return 0;
 }
 
@@ -202,7 +318,8 @@ int fsck_check_ishare(int argc, char **argv)
 {
 	struct erofs_ishare_set set;
 	const struct erofs_ishare_totals *t = &set.totals;
-	int ret, bad;
+	uint64_t unchecked;
+	int ret, status;
 
 	erofs_ishare_set_init(&set);
 	ret = parse_args(argc, argv, &set);
@@ -212,14 +329,15 @@ int fsck_check_ishare(int argc, char **argv)
 		erofs_ishare_set_free(&set);
 		return ret < 0 ? 0 : ret;
 	}
-	bad = report_files(&set);
-	bad |= report_images(&set);
-	bad |= report_groups(&set);
-	printf("%u images, %llu regular files, %llu shared groups: %llu unsafe, %llu unverified\n",
+	status = report_files(&set, &unchecked);
+	status |= report_images(&set);
+	status |= report_groups(&set);
+	printf("%u images, %llu regular files, %llu shared groups: %llu unsafe, %llu unverified; %llu files not checked\n",
 	       set.nimages, (unsigned long long)t->files,
 	       (unsigned long long)t->shared_groups,
 	       (unsigned long long)t->unsafe_groups,
-	       (unsigned long long)t->unverifiable_groups);
+	       (unsigned long long)t->unverifiable_groups,
+	       (unsigned long long)unchecked);
 	erofs_ishare_set_free(&set);
-	return bad ? EXIT_ERRORS : 0;
+	return status;
 }

@@ -5,7 +5,8 @@
  *
  * Exit status follows fsck(8) and is a sum of: 0 clean, 4 errors left
  * uncorrected (corruption found), 8 operational error (including files
- * whose compressed data could not be checked yet), 16 usage error.
+ * whose compressed data could not be checked yet and files that could not
+ * be extracted), 16 usage error (alone: nothing was checked).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,6 +41,7 @@ struct fsck_opts {
 	struct erofs_fsck_params fparams;
 	struct erofs_extract_params xparams;
 	bool extract;
+	const char *extract_only;	/* an option that needs --extract=DIR */
 	bool json;
 	int verbosity;
 	uint64_t nid;
@@ -121,6 +123,43 @@ static const struct option long_opts[] = {
 
 static const struct erofs_cli cli = { TOOL, EXIT_USAGE };
 
+static const char *long_name(int c)
+{
+	const struct option *lo;
+
+	for (lo = long_opts; lo->name; lo++)
+		if (lo->val == c)
+			return lo->name;
+	return "?";
+}
+
+static int parse_extract_opt(struct fsck_opts *o, int c)
+{
+	struct erofs_extract_params *x = &o->xparams;
+
+	switch (c) {
+	case OPT_OVERWRITE: x->overwrite = true; break;
+	case OPT_FORCE: x->force = true; break;
+	case OPT_PRESERVE: case OPT_NO_PRESERVE:
+		x->preserve_owner = x->preserve_perms = c == OPT_PRESERVE;
+		break;
+	case OPT_PRESERVE_OWNER: case OPT_NO_PRESERVE_OWNER:
+		x->preserve_owner = c == OPT_PRESERVE_OWNER;
+		break;
+	case OPT_PRESERVE_PERMS: case OPT_NO_PRESERVE_PERMS:
+		x->preserve_perms = c == OPT_PRESERVE_PERMS;
+		break;
+	case OPT_XATTRS: case OPT_NO_XATTRS:
+		x->xattrs = c == OPT_XATTRS;
+		break;
+	default:
+		return erofs_cli_usage_error(&cli, "unknown option");
+	}
+	if (!o->extract_only)
+		o->extract_only = long_name(c);
+	return 0;
+}
+
 static int parse_long(struct fsck_opts *o, int c, const char *arg)
 {
 	switch (c) {
@@ -138,33 +177,17 @@ static int parse_long(struct fsck_opts *o, int c, const char *arg)
 	case OPT_CHECK_ISHARE: o->fparams.check_ishare = true; return 0;
 	case OPT_JSON: o->json = true; return 0;
 	case OPT_EXTRACT:
+		if (arg && !*arg)
+			return erofs_cli_usage_error(&cli,
+					"--extract= needs a directory name");
 		o->extract = true;
 		o->xparams.dir = arg;
-		return 0;
-	case OPT_OVERWRITE: o->xparams.overwrite = true; return 0;
-	case OPT_FORCE: o->xparams.force = true; return 0;
-	case OPT_PRESERVE:
-	case OPT_NO_PRESERVE:
-		o->xparams.preserve_owner = c == OPT_PRESERVE;
-		o->xparams.preserve_perms = c == OPT_PRESERVE;
-		return 0;
-	case OPT_PRESERVE_OWNER:
-	case OPT_NO_PRESERVE_OWNER:
-		o->xparams.preserve_owner = c == OPT_PRESERVE_OWNER;
-		return 0;
-	case OPT_PRESERVE_PERMS:
-	case OPT_NO_PRESERVE_PERMS:
-		o->xparams.preserve_perms = c == OPT_PRESERVE_PERMS;
-		return 0;
-	case OPT_XATTRS:
-	case OPT_NO_XATTRS:
-		o->xparams.xattrs = c == OPT_XATTRS;
 		return 0;
 	case OPT_DEVICE:
 		return erofs_cli_usage_error(&cli,
 			"--device=%s: extra devices are not supported yet", arg);
 	}
-	return erofs_cli_usage_error(&cli, "unknown option");
+	return parse_extract_opt(o, c);
 }
 
 /* Returns 0, 1 (exit 0 now: help/version) or -exit status. */
@@ -209,13 +232,20 @@ static int parse_args(int argc, char **argv, struct fsck_opts *o)
 	if (o->nid != UINT64_MAX && o->path)
 		return erofs_cli_usage_error(&cli,
 				"--nid and --path are exclusive");
+	/* plain --extract reads everything but writes nothing */
+	if (o->extract_only && !o->xparams.dir)
+		return erofs_cli_usage_error(&cli, o->extract ?
+				"--%s needs --extract=DIR" : "--%s needs --extract",
+				o->extract_only);
 	return 0;
 }
 
 static void record(const struct erofs_fsck_finding *f, void *arg)
 {
 	struct report *r = arg;
-	static const char *const tags[] = { "", "warning: ", "not checked: " };
+	static const char *const tags[] = {
+		"", "warning: ", "not checked: ", "",
+	};
 
 	if (!r->o->json) {
 		fprintf(stderr, TOOL ": %s: %s%s\n", f->path, tags[f->kind],
@@ -244,29 +274,81 @@ static int exit_status(const struct erofs_fsck_stats *st, int operr)
 
 	if (st->errors)
 		status |= EXIT_ERRORS;
-	if (st->unsupported || operr)
+	if (st->unsupported || st->not_extracted || operr)
 		status |= EXIT_OPERR;
 	return status;
 }
 
+/* "N thing" or "N things", with @sep before it. */
+static void print_count(const char *sep, uint64_t n, const char *one,
+			const char *many)
+{
+	printf("%s%" PRIu64 " %s", sep, n, n == 1 ? one : many);
+}
+
+static void print_counts(const struct fsck_opts *o,
+			 const struct erofs_fsck_stats *st)
+{
+	print_count("", st->inodes, "inode", "inodes");
+	print_count(" (", st->dirs, "directory", "directories");
+	print_count(", ", st->regular, "file", "files");
+	print_count(", ", st->symlinks, "symlink", "symlinks");
+	printf(", %" PRIu64 " special)", st->special);
+	print_count(", ", st->hardlinks, "hard link", "hard links");
+	print_count(", ", st->data_bytes, "byte", "bytes");
+	printf(" of data read");
+	if (o->fparams.check_ishare)
+		print_count(", ", st->fingerprints, "fingerprint verified",
+			    "fingerprints verified");
+}
+
+static void print_aborted(const struct erofs_errinfo *fatal)
+{
+	printf("aborted: %s%s%s\n", fatal->subject, fatal->subject[0] ? ": " : "",
+	       fatal->reason[0] ? fatal->reason : strerror(-fatal->err));
+}
+
+/* The verdict; a run stopped by @fatal is never called clean. */
+static void print_verdict(const struct erofs_fsck_stats *st,
+			  const struct erofs_errinfo *fatal)
+{
+	bool found = st->errors || st->warnings || st->unsupported ||
+		     st->not_extracted;
+
+	if (!found && !fatal->err) {
+		printf(": clean\n");
+		return;
+	}
+	if (found) {
+		print_count(": ", st->errors, "error", "errors");
+		print_count(", ", st->warnings, "warning", "warnings");
+		printf(", %" PRIu64 " not checked", st->unsupported);
+		if (st->not_extracted)
+			print_count(", ", st->not_extracted,
+				    "file not extracted", "files not extracted");
+	}
+	if (!fatal->err) {
+		printf("\n");
+		return;
+	}
+	printf("%s ", found ? ";" : ":");
+	print_aborted(fatal);
+}
+
 static void print_summary(const struct fsck_opts *o,
-			  const struct erofs_fsck_stats *st)
+			  const struct erofs_fsck_stats *st,
+			  const struct erofs_errinfo *fatal)
 {
 	if (o->verbosity < 1)
 		return;
-	printf(TOOL ": %s: %" PRIu64 " inodes (%" PRIu64 " directories, %"
-	       PRIu64 " files, %" PRIu64 " symlinks, %" PRIu64 " special), %"
-	       PRIu64 " hard links, %" PRIu64 " bytes of data read",
-	       o->image, st->inodes, st->dirs, st->regular, st->symlinks,
-	       st->special, st->hardlinks, st->data_bytes);
-	if (o->fparams.check_ishare)
-		printf(", %" PRIu64 " fingerprints verified", st->fingerprints);
-	if (!st->errors && !st->unsupported && !st->warnings)
-		printf(": clean\n");
-	else
-		printf(": %" PRIu64 " errors, %" PRIu64 " warnings, %" PRIu64
-		       " not checked\n", st->errors, st->warnings,
-		       st->unsupported);
+	printf(TOOL ": %s: ", o->image);
+	/* stopped before the first inode: the counts would say nothing */
+	if (fatal->err && !st->inodes) {
+		print_aborted(fatal);
+		return;
+	}
+	print_counts(o, st);
+	print_verdict(st, fatal);
 }
 
 static void json_counts(struct erofs_json *j, const struct erofs_fsck_stats *st)
@@ -284,12 +366,15 @@ static void json_counts(struct erofs_json *j, const struct erofs_fsck_stats *st)
 	ej_u64(j, "errors", st->errors);
 	ej_u64(j, "warnings", st->warnings);
 	ej_u64(j, "not_checked", st->unsupported);
+	ej_u64(j, "not_extracted", st->not_extracted);
 	ej_obj_end(j);
 }
 
 static void json_findings(struct erofs_json *j, const struct report *r)
 {
-	static const char *const kinds[] = { "error", "warning", "not_checked" };
+	static const char *const kinds[] = {
+		"error", "warning", "not_checked", "not_extracted",
+	};
 	size_t i;
 
 	ej_arr_begin(j, "findings");
@@ -355,6 +440,12 @@ static int open_status(int err)
 	return err == -EFSCORRUPTED || err == -EBADMSG ? EXIT_ERRORS : EXIT_OPERR;
 }
 
+/* A --path that names nothing is the user's mistake, not the image's. */
+static int start_status(int err)
+{
+	return err == -ENOENT || err == -ENOTDIR ? EXIT_USAGE : open_status(err);
+}
+
 static int resolve_start(struct fsck_opts *o, const struct erofs_image *img,
 			 struct erofs_errinfo *ei)
 {
@@ -402,19 +493,20 @@ static int run(struct fsck_opts *o)
 		o->fparams.extract = &o->xparams;
 	print_intro(o, &img);
 	err = resolve_start(o, &img, &ei);
-	if (!err)
+	if (err) {
+		status = start_status(err);
+	} else {
 		err = erofs_fsck_run(&img, &o->fparams, record, &r, &st, &ei);
-	status = exit_status(&st, err);
-	if (err && err != -ENOENT && !ei.err)
+		status = exit_status(&st, err);
+	}
+	if (err && !ei.err)
 		erofs_err(&ei, err, o->image, NULL);
-	if (err == -ENOENT || err == -ENOTDIR)
-		status |= EXIT_USAGE;
 	if (o->json) {
 		print_json(o, &img, &r, &st, &ei, status);
 	} else {
 		if (ei.err)
 			erofs_err_print(&ei, TOOL, stderr);
-		print_summary(o, &st);
+		print_summary(o, &st, &ei);
 	}
 	free_report(&r);
 	erofs_image_close(&img);
@@ -422,20 +514,11 @@ static int run(struct fsck_opts *o)
 }
 
 /* The multi-image sharing model takes over for its own option forms. */
+/* --check-ishare on an image set; on one image it is fsck's own check. */
 static bool wants_ishare_model(int argc, char **argv)
 {
-	int i, positional = 0;
-
-	if (!fsck_wants_check_ishare(argc, argv))
-		return false;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-o") || !strncmp(argv[i], "--domain-id", 11) ||
-		    !strncmp(argv[i], "--mount", 7))
-			return true;
-		if (argv[i][0] != '-')
-			positional++;
-	}
-	return positional > 1;
+	return fsck_wants_check_ishare(argc, argv) &&
+	       fsck_ishare_wants_set(argc, argv, long_opts, ":Vhd:paAy");
 }
 
 int main(int argc, char **argv)

@@ -44,6 +44,12 @@ static int sys_err(struct erofs_errinfo *ei, const char *path, const char *what)
 	return erofs_err(ei, -err, path, "%s: %s", what, strerror(err));
 }
 
+bool erofs_extract_err_fatal(int err)
+{
+	return err == -ENOSPC || err == -EDQUOT || err == -EROFS ||
+	       err == -ENOMEM || err == -EIO;
+}
+
 int erofs_extract_begin(struct erofs_extractor **out,
 			const struct erofs_extract_params *p,
 			struct erofs_errinfo *ei)
@@ -226,14 +232,29 @@ static int remember_link(struct erofs_extractor *x,
 	return erofs_nidmap_set(&x->links, e->inode->nid, x->npaths);
 }
 
+/* The object for @e failed after all: later names must not link to it. */
+static void forget_link(struct erofs_extractor *x,
+			const struct erofs_walk_entry *e)
+{
+	if (erofs_nidmap_get(&x->links, e->inode->nid))
+		erofs_nidmap_set(&x->links, e->inode->nid, 0);
+}
+
 static int make_link(struct erofs_extractor *x, const struct erofs_walk_entry *e,
 		     int dirfd, const char *name, struct erofs_errinfo *ei)
 {
 	uint32_t idx = erofs_nidmap_get(&x->links, e->inode->nid);
+	struct stat st;
 	int err;
 
-	if (!idx)	/* first name was not extracted (e.g. compressed) */
-		return 0;
+	/* the first name failed, or its data was not read (compressed) */
+	if (!idx) {
+		if (!x->p.overwrite &&
+		    !fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+			return make_room(x, dirfd, name, e->path, ei);
+		return erofs_err(ei, -ENOENT, e->path,
+				 "hard link not created: the inode's first name was not extracted");
+	}
 	while (linkat(x->dirfds[0], x->paths[idx - 1], dirfd, name, 0)) {
 		if (errno != EEXIST)
 			return sys_err(ei, e->path, "cannot create hard link");
@@ -287,7 +308,13 @@ static int make_file(struct erofs_extractor *x, const struct erofs_walk_entry *e
 		if (err)
 			return err;
 	}
-	return remember_link(x, e);
+	err = remember_link(x, e);
+	if (err) {
+		close(*fd);
+		*fd = -1;
+		unlinkat(dirfd, name, 0);
+	}
+	return err;
 }
 
 static int make_symlink(struct erofs_extractor *x, const struct erofs_image *img,
@@ -345,7 +372,8 @@ int erofs_extract_entry(struct erofs_extractor *x,
 	}
 	dirfd = x->dirfds[e->depth - 1];
 	if (dirfd < 0 || e->depth > EROFS_WALK_MAX_DEPTH)
-		return erofs_err(ei, -EINVAL, e->path, "no parent directory");
+		return erofs_err(ei, -ENOENT, e->path,
+				 "parent directory not extracted");
 	entry_name(e, name);
 	if (!e->first_visit)
 		return make_link(x, e, dirfd, name, ei);
@@ -363,9 +391,16 @@ int erofs_extract_entry(struct erofs_extractor *x,
 		err = make_symlink(x, img, e, dirfd, name, ei);
 	else
 		err = make_node(x, e, dirfd, name, ei);
+	if (err)
+		return err;
+	err = remember_link(x, e);
 	if (!err)
-		err = remember_link(x, e);
-	return err ? err : apply_meta(x, img, e, -1, dirfd, name, ei);
+		err = apply_meta(x, img, e, -1, dirfd, name, ei);
+	if (err) {
+		forget_link(x, e);
+		unlinkat(dirfd, name, 0);	/* no half-made object */
+	}
+	return err;
 }
 
 int erofs_extract_write(struct erofs_extractor *x, int fd, const void *buf,
@@ -400,8 +435,10 @@ int erofs_extract_file_done(struct erofs_extractor *x,
 		err = apply_meta(x, img, e, fd, dirfd, name, ei);
 	if (close(fd) && !err && ok)
 		err = sys_err(ei, e->path, "close failed");
-	if (!ok || err)
+	if (!ok || err) {
+		forget_link(x, e);
 		unlinkat(dirfd, name, 0);	/* leave no partial file */
+	}
 	return err;
 }
 

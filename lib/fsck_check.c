@@ -51,8 +51,10 @@ static void fsck_vfinding(struct fsck_ctx *c, enum erofs_fsck_kind kind,
 		c->st->errors++;
 	else if (kind == EROFS_FSCK_WARNING)
 		c->st->warnings++;
-	else
+	else if (kind == EROFS_FSCK_UNSUPPORTED)
 		c->st->unsupported++;
+	else
+		c->st->not_extracted++;
 	if (c->report)
 		c->report(&f, c->arg);
 }
@@ -68,19 +70,44 @@ fsck_finding(struct fsck_ctx *c, enum erofs_fsck_kind kind, const char *path,
 	va_end(ap);
 }
 
-/* A reader error about @path: "inode N: reason" keeps the inode number. */
-static void fsck_reader_error(struct fsck_ctx *c, const char *path,
-			      const struct erofs_errinfo *ei)
+/* An error about @path: "inode N: reason" keeps the inode number. */
+static void fsck_ei_finding(struct fsck_ctx *c, enum erofs_fsck_kind kind,
+			    const char *path, const struct erofs_errinfo *ei)
 {
-	enum erofs_fsck_kind kind = EROFS_FSCK_ERROR;
 	const char *reason = ei->reason[0] ? ei->reason : strerror(-ei->err);
 
-	if (ei->err == -EOPNOTSUPP)
-		kind = EROFS_FSCK_UNSUPPORTED;
 	if (ei->subject[0] && strcmp(ei->subject, path))
 		fsck_finding(c, kind, path, "%s: %s", ei->subject, reason);
 	else
 		fsck_finding(c, kind, path, "%s", reason);
+}
+
+static void fsck_reader_error(struct fsck_ctx *c, const char *path,
+			      const struct erofs_errinfo *ei)
+{
+	fsck_ei_finding(c, ei->err == -EOPNOTSUPP ? EROFS_FSCK_UNSUPPORTED :
+			EROFS_FSCK_ERROR, path, ei);
+}
+
+/*
+ * The outcome of an extraction step: a file that could not be written is
+ * a finding and the check goes on; a full or read-only target stops it.
+ */
+static int extract_outcome(struct fsck_ctx *c, const char *path, int err)
+{
+	if (!err || erofs_extract_err_fatal(err))
+		return err;
+	erofs_err(c->ei, err, path, NULL);
+	fsck_ei_finding(c, EROFS_FSCK_NOT_EXTRACTED, path, c->ei);
+	erofs_err_clear(c->ei);
+	return 0;
+}
+
+static int extract_entry(struct fsck_ctx *c, const struct erofs_walk_entry *e,
+			 int *fd)
+{
+	return extract_outcome(c, e->path,
+			       erofs_extract_entry(c->x, c->img, e, fd, c->ei));
 }
 
 static int walk_finding(const char *path, const struct erofs_errinfo *ei,
@@ -227,14 +254,22 @@ struct data_pass {
 	int fd;
 };
 
+/* A failed write drops this file's copy; the check reads on. */
 static int data_chunk(struct fsck_ctx *c, const struct erofs_walk_entry *e,
-		      struct data_pass *dp, size_t n, struct erofs_errinfo *ei)
+		      struct data_pass *dp, size_t n)
 {
+	int err;
+
 	if (dp->hashing && erofs_sha256_update(&dp->h, c->buf, n))
-		return erofs_err(ei, -ENOMEM, e->path, "SHA-256 failed");
-	if (dp->fd >= 0)
-		return erofs_extract_write(c->x, dp->fd, c->buf, n, e->path, ei);
-	return 0;
+		return erofs_err(c->ei, -ENOMEM, e->path, "SHA-256 failed");
+	if (dp->fd < 0)
+		return 0;
+	err = erofs_extract_write(c->x, dp->fd, c->buf, n, e->path, c->ei);
+	if (err) {
+		erofs_extract_file_done(c->x, c->img, e, dp->fd, false, NULL);
+		dp->fd = -1;
+	}
+	return extract_outcome(c, e->path, err);
 }
 
 /* Read the whole file once; returns <0 only for operational errors. */
@@ -257,7 +292,7 @@ static int read_data(struct fsck_ctx *c, const struct erofs_walk_entry *e,
 			fsck_reader_error(c, e->path, &ei);
 			return 0;
 		}
-		err = data_chunk(c, e, dp, n, c->ei);
+		err = data_chunk(c, e, dp, n);
 		if (err)
 			return err;
 		off += n;
@@ -313,13 +348,16 @@ static int check_regular(struct fsck_ctx *c, const struct erofs_walk_entry *e)
 		return 0;
 	}
 	if (c->x) {
-		err = erofs_extract_entry(c->x, c->img, e, &dp.fd, ei);
+		err = extract_entry(c, e, &dp.fd);
 		if (err)
 			return err;
 	}
 	dp.hashing = want_fp;
-	if (dp.hashing && erofs_sha256_init(&dp.h))
+	if (dp.hashing && erofs_sha256_init(&dp.h)) {
+		if (dp.fd >= 0)
+			erofs_extract_file_done(c->x, c->img, e, dp.fd, false, NULL);
 		return erofs_err(ei, -ENOMEM, e->path, "SHA-256 init failed");
+	}
 	err = read_data(c, e, &dp, &ok);
 	if (dp.hashing) {
 		if (!err && ok && !erofs_sha256_final(&dp.h, digest))
@@ -328,9 +366,9 @@ static int check_regular(struct fsck_ctx *c, const struct erofs_walk_entry *e)
 	}
 	if (dp.fd >= 0) {
 		int e2 = erofs_extract_file_done(c->x, c->img, e, dp.fd,
-						 !err && ok, ei);
+						 !err && ok, err ? NULL : ei);
 		if (!err)
-			err = e2;
+			err = extract_outcome(c, e->path, e2);
 	}
 	return err;
 }
@@ -355,9 +393,7 @@ static int check_other(struct fsck_ctx *c, const struct erofs_walk_entry *e)
 		}
 		c->st->data_bytes += n;
 	}
-	if (!c->x)
-		return 0;
-	return erofs_extract_entry(c->x, c->img, e, &fd, c->ei);
+	return c->x ? extract_entry(c, e, &fd) : 0;
 }
 
 static void count_type(struct fsck_ctx *c, uint32_t mode)
@@ -384,7 +420,7 @@ static int fsck_visit(const struct erofs_walk_entry *e, void *arg)
 			return err;
 	}
 	if (!e->first_visit)
-		return c->x ? erofs_extract_entry(c->x, c->img, e, &fd, c->ei) : 0;
+		return c->x ? extract_entry(c, e, &fd) : 0;
 	count_type(c, e->inode->mode);
 	if (!e->depth && c->p->start_nid == UINT64_MAX &&
 	    !S_ISDIR(e->inode->mode))
@@ -397,7 +433,7 @@ static int fsck_visit(const struct erofs_walk_entry *e, void *arg)
 		c->subdirs[e->depth] = 0;
 		if (e->depth)
 			c->subdirs[e->depth - 1]++;
-		return c->x ? erofs_extract_entry(c->x, c->img, e, &fd, c->ei) : 0;
+		return c->x ? extract_entry(c, e, &fd) : 0;
 	}
 	if (S_ISREG(e->inode->mode))
 		return check_regular(c, e);
@@ -418,7 +454,8 @@ static int fsck_leave(const struct erofs_walk_entry *e, void *arg)
 			     (unsigned long long)want);
 	if (!c->x)
 		return 0;
-	return erofs_extract_leave_dir(c->x, c->img, e, c->ei);
+	return extract_outcome(c, e->path,
+			       erofs_extract_leave_dir(c->x, c->img, e, c->ei));
 }
 
 static void check_links(struct fsck_ctx *c)
@@ -461,6 +498,28 @@ static void check_super(struct fsck_ctx *c)
 	if (sb->packed_nid || (sb->feature_incompat & EROFS_INCOMPAT_METABOX))
 		fsck_finding(c, EROFS_FSCK_UNSUPPORTED, path,
 			     "packed or metabox inode not checked");
+}
+
+/*
+ * The start inode itself is unreadable: name it as the user did (the
+ * --path, else "nid N"), not by the "/" the walk shows it as.
+ */
+static void start_error(struct fsck_ctx *c, struct erofs_errinfo *local)
+{
+	const struct erofs_fsck_params *p = c->p;
+	char subj[40], own[40];
+	const char *path = p->start_path;
+
+	if (!path && p->start_nid != UINT64_MAX) {
+		snprintf(own, sizeof(own), "nid %llu",
+			 (unsigned long long)p->start_nid);
+		path = own;
+	}
+	erofs_inode_subject(p->start_nid == UINT64_MAX ? c->img->sb.root_nid :
+			    p->start_nid, subj, sizeof(subj));
+	if (!strcmp(local->subject, subj))
+		local->subject[0] = '\0';
+	fsck_reader_error(c, path ? path : "/", local);
 }
 
 void erofs_fsck_params_init(struct erofs_fsck_params *p)
@@ -507,8 +566,7 @@ int erofs_fsck_run(const struct erofs_image *img,
 		err = erofs_walk(img, p->start_nid, p->start_path, &ops, c, &local);
 		/* only the start inode's own errors come back in @local */
 		if (err && local.err) {
-			fsck_reader_error(c, p->start_path ? p->start_path : "/",
-					  &local);
+			start_error(c, &local);
 			err = 0;
 		}
 	}

@@ -90,6 +90,23 @@ static int add_miss(struct erofs_ishare_set *set, const struct erofs_ishare_miss
 }
 
 /*
+ * A better page cache for the others to join: more members, or as many
+ * with an eligible first member, so that on a tie the file that cannot
+ * share is the one listed as left out.
+ */
+static bool better_cache(const struct erofs_ishare_set *set, uint32_t c,
+			 uint32_t best)
+{
+	const struct erofs_ishare_cache *x = &set->caches[c];
+	const struct erofs_ishare_cache *y = &set->caches[best];
+
+	if (x->nmembers != y->nmembers)
+		return x->nmembers > y->nmembers;
+	return set->files[x->first].reason == EROFS_ISHARE_ELIGIBLE &&
+	       set->files[y->first].reason != EROFS_ISHARE_ELIGIBLE;
+}
+
+/*
  * In one run of equal values, the biggest page cache is where the others
  * should go; every other cache in the run is a miss costing its pages.
  */
@@ -103,7 +120,7 @@ static int run_misses(struct erofs_ishare_set *set, const struct val_ref *run,
 	for (i = 1; i < n; i++) {
 		uint32_t c = set->files[run[i].file].cache;
 
-		if (set->caches[c].nmembers > set->caches[best].nmembers)
+		if (better_cache(set, c, best))
 			best = c;
 	}
 	for (i = 0; i < n; i++) {

@@ -47,6 +47,12 @@ static int model_mount(struct erofs_ishare_set *set, uint32_t i)
 
 	img->mount_err = 0;
 	img->sharing_on = false;
+	/* fs_parse refuses an empty string before any other check */
+	if (img->opts.has_domain && !img->opts.domain_id[0]) {
+		img->mount_err = -EINVAL;
+		return add_warning(set, i, -1, -EINVAL,
+				   "Bad value for 'domain_id'");
+	}
 	if (img->opts.inode_share && !img->opts.has_domain) {
 		img->mount_err = -EINVAL;
 		return add_warning(set, i, -1, -EINVAL,
@@ -299,9 +305,11 @@ static void sum_totals(struct erofs_ishare_set *set, const bool *touched)
 }
 
 int erofs_ishare_model_run(struct erofs_ishare_set *set,
-			   const struct erofs_ishare_access *accesses,
-			   size_t naccesses)
+			   const struct erofs_ishare_workload *w)
 {
+	/* the footprint takes a NULL trace for read-all: never pass one */
+	static const struct erofs_ishare_access no_access;
+	const struct erofs_ishare_access *acc = NULL;
 	bool *touched;
 	uint32_t i;
 	int ret;
@@ -322,7 +330,10 @@ int erofs_ishare_model_run(struct erofs_ishare_set *set,
 	touched = calloc(set->nimages ? set->nimages : 1, sizeof(*touched));
 	if (!touched)
 		return -ENOMEM;
-	ret = erofs_ishare_footprint(set, accesses, naccesses, touched);
+	if (!w->read_all)
+		acc = w->accesses ? w->accesses : &no_access;
+	ret = erofs_ishare_footprint(set, acc, w->read_all ? 0 : w->naccesses,
+				     touched);
 	if (!ret)
 		ret = erofs_ishare_find_misses(set);
 	if (!ret)

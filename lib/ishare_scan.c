@@ -2,7 +2,8 @@
 /*
  * Filling the sharing model from images with the reader: superblock facts,
  * one record per regular-file inode (hard links once, under their first
- * path, since the page cache belongs to the inode), and the metadata a
+ * path, since the page cache belongs to the inode; further paths are kept
+ * as aliases for traces), and the metadata a
  * full traversal brings into memory.
  */
 #include <errno.h>
@@ -243,7 +244,9 @@ static int visit(const struct erofs_walk_entry *e, void *arg)
 	const struct erofs_inode *inode = e->inode;
 
 	if (!e->first_visit)
-		return 0;
+		return S_ISREG(inode->mode) ?
+			erofs_ishare_set_add_alias(c->s->set, c->image, inode->nid,
+						   e->path, e->path_len) : 0;
 	mark_meta(c, inode->iloc, inode->meta_len);
 	if (S_ISDIR(inode->mode)) {
 		/* directory blocks land in the directory inode's page cache */
@@ -254,6 +257,35 @@ static int visit(const struct erofs_walk_entry *e, void *arg)
 	if (!S_ISREG(inode->mode))
 		return 0;
 	return add_regular(c, e);
+}
+
+/* With several images, an error is only useful with the image it is in. */
+static void name_image(struct erofs_errinfo *ei, int err, const char *image)
+{
+	size_t len = strlen(image), sl;
+
+	if (!ei)
+		return;
+	if (!ei->err) {
+		erofs_err(ei, err, image, NULL);
+		return;
+	}
+	if (!strncmp(ei->subject, image, len) &&
+	    (!ei->subject[len] || ei->subject[len] == ':'))
+		return;
+	if (!ei->subject[0] || len + 2 >= sizeof(ei->subject)) {
+		snprintf(ei->subject, sizeof(ei->subject), "%s", image);
+		return;
+	}
+	/* "IMAGE: " in front, the old subject cut to what still fits */
+	sl = strlen(ei->subject);
+	if (len + 2 + sl >= sizeof(ei->subject))
+		sl = sizeof(ei->subject) - 1 - len - 2;
+	memmove(ei->subject + len + 2, ei->subject, sl);
+	memcpy(ei->subject, image, len);
+	ei->subject[len] = ':';
+	ei->subject[len + 1] = ' ';
+	ei->subject[len + 2 + sl] = '\0';
 }
 
 static int scan_image(struct erofs_ishare_scanner *s, uint32_t i,
@@ -271,8 +303,8 @@ static int scan_image(struct erofs_ishare_scanner *s, uint32_t i,
 		return -ENOMEM;
 	ret = erofs_walk(&s->imgs[i], UINT64_MAX, NULL, &ops, &c, ei);
 	free(c.meta_seen);
-	if (ret && ei && !ei->err)
-		erofs_err(ei, ret, s->set->images[i].path, NULL);
+	if (ret)
+		name_image(ei, ret, s->set->images[i].path);
 	return ret;
 }
 

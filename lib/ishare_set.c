@@ -16,7 +16,10 @@ void erofs_ishare_set_init(struct erofs_ishare_set *set)
 static int set_domain(struct erofs_ishare_mountopts *opts, const char *s,
 		      size_t len, struct erofs_errinfo *ei)
 {
-	/* The kernel takes any string; an empty one is still "given". */
+	/*
+	 * Kept even when empty: the kernel refuses such a mount, and the
+	 * model reports that rather than a parse error here.
+	 */
 	if (len > EROFS_ISHARE_DOMAIN_MAX)
 		return erofs_err(ei, -EINVAL, "domain_id",
 				 "longer than %u bytes", EROFS_ISHARE_DOMAIN_MAX);
@@ -106,6 +109,23 @@ static void *memdup(const void *p, size_t len)
 	return q;
 }
 
+/* Room for one more of @n elements of @size in *@v, doubling *@cap. */
+static int grow(void **v, uint32_t n, uint32_t *cap, size_t size,
+		uint32_t first_cap)
+{
+	uint32_t ncap = *cap ? *cap * 2 : first_cap;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	nv = realloc(*v, (size_t)ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
 int64_t erofs_ishare_set_add_file(struct erofs_ishare_set *set,
 				  const struct erofs_ishare_file *f)
 {
@@ -113,16 +133,9 @@ int64_t erofs_ishare_set_add_file(struct erofs_ishare_set *set,
 
 	if (f->image >= set->nimages)
 		return -EINVAL;
-	if (set->nfiles == set->files_cap) {
-		uint32_t cap = set->files_cap ? set->files_cap * 2 : 256;
-		struct erofs_ishare_file *files;
-
-		files = realloc(set->files, (size_t)cap * sizeof(*files));
-		if (!files)
-			return -ENOMEM;
-		set->files = files;
-		set->files_cap = cap;
-	}
+	if (grow((void **)&set->files, set->nfiles, &set->files_cap,
+		 sizeof(*set->files), 256))
+		return -ENOMEM;
 	nf = &set->files[set->nfiles];
 	*nf = *f;
 	nf->path = memdup(f->path, f->path_len + 1);
@@ -136,9 +149,36 @@ int64_t erofs_ishare_set_add_file(struct erofs_ishare_set *set,
 	return set->nfiles++;
 }
 
+int erofs_ishare_set_add_alias(struct erofs_ishare_set *set, uint32_t image,
+			       uint64_t nid, const char *path, uint32_t path_len)
+{
+	struct erofs_ishare_alias *a;
+
+	if (image >= set->nimages)
+		return -EINVAL;
+	if (grow((void **)&set->aliases, set->naliases, &set->aliases_cap,
+		 sizeof(*set->aliases), 16))
+		return -ENOMEM;
+	a = &set->aliases[set->naliases];
+	a->path = malloc((size_t)path_len + 1);
+	if (!a->path)
+		return -ENOMEM;
+	memcpy(a->path, path, path_len);
+	a->path[path_len] = '\0';
+	a->path_len = path_len;
+	a->image = image;
+	a->nid = nid;
+	set->naliases++;
+	return 0;
+}
+
 void erofs_ishare_set_free(struct erofs_ishare_set *set)
 {
 	uint32_t i;
+
+	for (i = 0; i < set->naliases; i++)
+		free(set->aliases[i].path);
+	free(set->aliases);
 
 	for (i = 0; i < set->nfiles; i++) {
 		free(set->files[i].path);

@@ -41,34 +41,98 @@ static int cmp_name(const void *pa, const void *pb)
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
-static struct name *build_names(const struct erofs_ishare_set *set)
+/* (image, nid) of every file, sorted, to find the inode an alias names. */
+struct inode_ref {
+	uint32_t image;
+	uint64_t nid;
+	uint32_t file;
+};
+
+static int cmp_inode(const void *pa, const void *pb)
 {
-	struct name *names = malloc((set->nfiles ? set->nfiles : 1) * sizeof(*names));
+	const struct inode_ref *a = pa, *b = pb;
+
+	if (a->image != b->image)
+		return a->image < b->image ? -1 : 1;
+	return a->nid < b->nid ? -1 : a->nid > b->nid;
+}
+
+static void set_name(struct name *n, uint32_t image, uint32_t file,
+		     const char *path, size_t len)
+{
+	n->image = image;
+	n->file = file;
+	n->len = len;
+	n->path = strip_slashes(path, &n->len);
+}
+
+/* Hard links: every further name maps to the file of its inode. */
+static int alias_names(const struct erofs_ishare_set *set, struct name *names,
+		       size_t *n)
+{
+	struct inode_ref *inodes, key, *hit;
+	uint32_t i;
+
+	if (!set->naliases)
+		return 0;
+	inodes = malloc((set->nfiles ? set->nfiles : 1) * sizeof(*inodes));
+	if (!inodes)
+		return -ENOMEM;
+	for (i = 0; i < set->nfiles; i++)
+		inodes[i] = (struct inode_ref){ set->files[i].image,
+						set->files[i].nid, i };
+	qsort(inodes, set->nfiles, sizeof(*inodes), cmp_inode);
+	for (i = 0; i < set->naliases; i++) {
+		const struct erofs_ishare_alias *a = &set->aliases[i];
+
+		key.image = a->image;
+		key.nid = a->nid;
+		hit = bsearch(&key, inodes, set->nfiles, sizeof(*inodes), cmp_inode);
+		if (hit)
+			set_name(&names[(*n)++], a->image, hit->file, a->path,
+				 a->path_len);
+	}
+	free(inodes);
+	return 0;
+}
+
+static struct name *build_names(const struct erofs_ishare_set *set, size_t *n)
+{
+	size_t max = (size_t)set->nfiles + set->naliases;
+	struct name *names = malloc((max ? max : 1) * sizeof(*names));
 	uint32_t i;
 
 	if (!names)
 		return NULL;
-	for (i = 0; i < set->nfiles; i++) {
-		names[i].image = set->files[i].image;
-		names[i].file = i;
-		names[i].len = set->files[i].path_len;
-		names[i].path = strip_slashes(set->files[i].path, &names[i].len);
+	for (i = 0; i < set->nfiles; i++)
+		set_name(&names[i], set->files[i].image, i, set->files[i].path,
+			 set->files[i].path_len);
+	*n = set->nfiles;
+	if (alias_names(set, names, n)) {
+		free(names);
+		return NULL;
 	}
-	qsort(names, set->nfiles, sizeof(*names), cmp_name);
+	qsort(names, *n, sizeof(*names), cmp_name);
 	return names;
 }
 
+/* Decimal digits only: "010" is ten, and "0x10", "+1", "-1" are refused. */
 static int parse_u64(const char *s, size_t len, uint64_t *v)
 {
-	char buf[32], *end;
+	uint64_t x = 0;
+	size_t i;
 
-	if (!len || len >= sizeof(buf) || s[0] == '-')
+	if (!len)
 		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	*v = strtoull(buf, &end, 0);
-	return (*end || errno) ? -EINVAL : 0;
+	for (i = 0; i < len; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
+			return -EINVAL;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
 }
 
 /* Split "A PATH B C" at the first blank and the last two blanks. */
@@ -104,7 +168,7 @@ static int split_line(const char *s, size_t len, const char *f[4], size_t l[4])
 }
 
 static int parse_line(const struct erofs_ishare_set *set, const struct name *names,
-		      const char *s, size_t len, struct erofs_ishare_access *a,
+		      size_t nnames, const char *s, size_t len, struct erofs_ishare_access *a,
 		      unsigned long lineno, struct erofs_errinfo *ei)
 {
 	const char *f[4];
@@ -125,7 +189,7 @@ static int parse_line(const struct erofs_ishare_set *set, const struct name *nam
 	key.image = image;
 	key.len = l[1];
 	key.path = strip_slashes(f[1], &key.len);
-	hit = bsearch(&key, names, set->nfiles, sizeof(*names), cmp_name);
+	hit = bsearch(&key, names, nnames, sizeof(*names), cmp_name);
 	if (!hit)
 		return erofs_err(ei, -ENOENT, subject,
 				 "no regular file '%.*s' in image %llu",
@@ -155,9 +219,9 @@ int erofs_ishare_parse_trace(const struct erofs_ishare_set *set,
 			     struct erofs_ishare_access **out, size_t *nout,
 			     struct erofs_errinfo *ei)
 {
-	struct name *names = build_names(set);
+	size_t n = 0, cap = 0, nnames = 0;
+	struct name *names = build_names(set, &nnames);
 	const char *p = text, *end = text + len;
-	size_t n = 0, cap = 0;
 	unsigned long lineno = 0;
 	int ret = 0;
 
@@ -174,7 +238,7 @@ int erofs_ishare_parse_trace(const struct erofs_ishare_set *set,
 		while (q < p + l && (*q == ' ' || *q == '\t'))
 			q++;
 		if (q < p + l && *q != '#' && *q != '\r') {
-			ret = parse_line(set, names, p, l, &a, lineno, ei);
+			ret = parse_line(set, names, nnames, p, l, &a, lineno, ei);
 			if (!ret)
 				ret = push(out, &n, &cap, &a);
 		}

@@ -21,6 +21,13 @@ struct erofs_extract_params {
 
 struct erofs_extractor;
 
+/*
+ * Whether an extraction error leaves nothing sensible to do (target full,
+ * over quota or read-only, out of memory, I/O error) rather than costing
+ * just the one file.
+ */
+bool erofs_extract_err_fatal(int err);
+
 int erofs_extract_begin(struct erofs_extractor **out,
 			const struct erofs_extract_params *p,
 			struct erofs_errinfo *ei);
@@ -31,7 +38,10 @@ int erofs_extract_end(struct erofs_extractor *x, struct erofs_errinfo *ei);
  * Create the object for @e. Regular files of size > 0 come back open in
  * *@fd for the caller to fill with erofs_extract_write() and finish with
  * erofs_extract_file_done(); everything else is complete on return
- * (*@fd = -1). Hard links after the first become links.
+ * (*@fd = -1). Hard links after the first become links. On failure
+ * nothing is left behind for @e (a directory that already existed stays)
+ * and the walk may go on: later entries below a directory that could not
+ * be made fail with "parent directory not extracted".
  */
 int erofs_extract_entry(struct erofs_extractor *x,
 			const struct erofs_image *img,

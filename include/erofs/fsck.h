@@ -16,6 +16,7 @@ enum erofs_fsck_kind {
 	EROFS_FSCK_ERROR,		/* corruption: exit status 4 */
 	EROFS_FSCK_WARNING,		/* odd but harmless: reported only */
 	EROFS_FSCK_UNSUPPORTED,		/* not checked (compressed data): 8 */
+	EROFS_FSCK_NOT_EXTRACTED,	/* checked, but not written out: 8 */
 };
 
 struct erofs_fsck_finding {
@@ -43,6 +44,7 @@ struct erofs_fsck_stats {
 	uint64_t fingerprints;		/* fingerprints verified */
 	uint64_t compressed;		/* files whose data was not checked */
 	uint64_t errors, warnings, unsupported;
+	uint64_t not_extracted;		/* entries extraction failed for */
 };
 
 void erofs_fsck_params_init(struct erofs_fsck_params *p);
@@ -50,8 +52,10 @@ void erofs_fsck_params_init(struct erofs_fsck_params *p);
 /*
  * Run the check. Returns 0 when the walk completed (the findings are in
  * @stats and went to @report), or a negative errno for an operational
- * failure that stopped it (out of memory, extraction I/O such as ENOSPC),
- * described in @ei.
+ * failure that stopped it (out of memory, a target directory that cannot
+ * be made, or see erofs_extract_err_fatal()), described in @ei. A file
+ * that cannot be extracted for any other reason is a finding of kind
+ * EROFS_FSCK_NOT_EXTRACTED and the walk goes on.
  */
 int erofs_fsck_run(const struct erofs_image *img,
 		   const struct erofs_fsck_params *p,

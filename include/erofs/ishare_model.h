@@ -164,14 +164,32 @@ struct erofs_ishare_access {
 struct erofs_ishare_totals {
 	uint64_t files;			/* regular-file inodes */
 	uint64_t eligible;
-	uint64_t data_without;		/* bytes */
+	uint64_t data_without;		/* file pages, bytes */
 	uint64_t data_with;
+	/*
+	 * Metadata pages of the images the workload touches, the same with
+	 * and without sharing. Directory contents sit in each directory's own
+	 * page cache, which /proc/meminfo counts in Cached: as file data;
+	 * inodes, xattrs and inline tails in the block device's, counted in
+	 * Buffers:. What a workload adds to the page cache is data + both.
+	 */
 	uint64_t dir_bytes;
-	uint64_t meta_bytes;
+	uint64_t meta_bytes;		/* the Buffers: part */
 	uint64_t shared_groups;
 	uint64_t unsafe_groups;
 	uint64_t unverifiable_groups;
 	uint64_t near_miss_bytes;
+};
+
+/*
+ * A further name of a regular-file inode (a hard link): the page cache
+ * belongs to the inode, but a trace may name it by any of its paths.
+ */
+struct erofs_ishare_alias {
+	uint32_t image;
+	uint64_t nid;
+	char *path;			/* raw bytes, NUL-terminated */
+	uint32_t path_len;
 };
 
 struct erofs_ishare_set {
@@ -179,6 +197,8 @@ struct erofs_ishare_set {
 	uint32_t nimages;
 	struct erofs_ishare_file *files;
 	uint32_t nfiles, files_cap;
+	struct erofs_ishare_alias *aliases;
+	uint32_t naliases, aliases_cap;
 
 	/* model output */
 	struct erofs_ishare_cache *caches;
@@ -193,7 +213,8 @@ struct erofs_ishare_set {
 /*
  * Parse mount-style options ("inode_share,domain_id=X,file") on top of
  * @opts. Accepted: inode_share, noinode_share, domain_id=X, nodomain_id
- * (as if none was given), loop, file.
+ * (as if none was given), loop, file. An empty "domain_id=" is taken as
+ * given: the model turns it into the mount error the kernel returns.
  */
 int erofs_ishare_parse_mountopts(const char *s,
 				 struct erofs_ishare_mountopts *opts,
@@ -207,6 +228,9 @@ int erofs_ishare_set_add_image(struct erofs_ishare_set *set,
 /* Returns the new file's index, or a negative errno. */
 int64_t erofs_ishare_set_add_file(struct erofs_ishare_set *set,
 				  const struct erofs_ishare_file *f);
+/* Another path to the inode @nid of @image (added before or after it). */
+int erofs_ishare_set_add_alias(struct erofs_ishare_set *set, uint32_t image,
+			       uint64_t nid, const char *path, uint32_t path_len);
 void erofs_ishare_set_free(struct erofs_ishare_set *set);
 
 /* Read path an inode gets on its image's mount. */
@@ -214,13 +238,21 @@ enum erofs_ishare_path erofs_ishare_read_path(const struct erofs_ishare_set *set
 					      const struct erofs_ishare_file *f);
 
 /*
+ * The workload the footprint is counted for. A trace is taken as it is,
+ * even when it has no access at all (then nothing is read).
+ */
+struct erofs_ishare_workload {
+	bool read_all;			/* every regular file read fully */
+	const struct erofs_ishare_access *accesses;
+	size_t naccesses;
+};
+
+/*
  * Run the model: mounts, eligibility, caches (in file order, which stands
  * for the order the workload opens them), warnings and near misses.
- * @accesses == NULL means read-all (every regular file read fully).
  */
 int erofs_ishare_model_run(struct erofs_ishare_set *set,
-			   const struct erofs_ishare_access *accesses,
-			   size_t naccesses);
+			   const struct erofs_ishare_workload *w);
 
 /*
  * Decide the safety of every multi-member cache. Members whose digests
@@ -240,9 +272,9 @@ int erofs_ishare_check_groups(struct erofs_ishare_set *set, bool trust_values,
 bool erofs_ishare_value_is_sha256(const uint8_t *value, uint32_t len);
 
 /*
- * Parse a trace ("IMAGE_INDEX PATH OFFSET LENGTH" per line; PATH may hold
- * spaces, '#' starts a comment) against @set's files. The caller frees
- * *@out.
+ * Parse a trace ("IMAGE_INDEX PATH OFFSET LENGTH" per line, decimal
+ * numbers; PATH may hold spaces and be any name of the inode, '#' starts a
+ * comment) against @set's files. The caller frees *@out.
  */
 int erofs_ishare_parse_trace(const struct erofs_ishare_set *set,
 			     const char *text, size_t len,

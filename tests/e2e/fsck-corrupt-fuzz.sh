@@ -1,10 +1,11 @@
 #!/bin/bash
-# Corruption fuzz: hundreds of deterministic runs flipping bits in the
-# metadata of several images (ours and upstream's: plain, -b1024,
-# chunk-based, -b512, compressed, the hand-crafted traversal, cycle and
-# deep images), each checked with fsck.erofs and dump.erofs under a
-# timeout. No run may hang, die of a signal, trip ASan/UBSan (build with
-# --enable-sanitizers) or exit outside the documented statuses.
+# Corruption fuzz: hundreds of deterministic runs flipping bits in, or
+# scribbling random bytes over, the metadata of several images (ours and
+# upstream's: plain, -b1024, chunk-based, -b512, compressed, the
+# hand-crafted traversal, cycle and deep images), each checked with
+# fsck.erofs and dump.erofs under a timeout. No run may hang, die of a
+# signal, trip ASan/UBSan (build with --enable-sanitizers) or exit outside
+# the documented statuses.
 # FUZZ_RUNS / FUZZ_SEED override the run count and the seed.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/e2e.sh

@@ -57,24 +57,52 @@ check() {
 }
 check data_without_sharing "$want_without"
 check data_with_sharing "$want_with"
-check metadata "$dirs"
-check page_cache_without_sharing $((want_without + dirs))
-check page_cache_with_sharing $((want_with + dirs))
+# directories count in Cached:, inode/xattr blocks (Buffers:) are measured
+# against Linux 7.3 by tests/kernel/readall.sh; here they only add up
+check directory_bytes "$dirs"
+check cached_without_sharing $((want_without + dirs))
+check cached_with_sharing $((want_with + dirs))
+buffers=$(jq .buffers "$work/r.json")
+img_bytes=$(($(stat -c %s plain1.img) + $(stat -c %s plain2.img)))
+[ "$buffers" -ge $((2 * 4096)) ] && [ "$buffers" -le "$img_bytes" ] ||
+	fail "buffers: $buffers, not between both superblock pages and $img_bytes"
+check metadata $((dirs + buffers))
+check page_cache_without_sharing $((want_without + dirs + buffers))
+check page_cache_with_sharing $((want_with + dirs + buffers))
 check shared_groups "$want_groups"
 check unsafe_groups 0
 check files "$(wc -l <"$work/files")"
 
-# the table states what it trusted, and the figures in MB
+# the table states how it checked content (compared unless --trust)
 "$DUMP" --ishare-report --domain-id=x plain1.img plain2.img >"$work/r.txt"
-grep -q '^Content: sha256 fingerprints trusted as written' "$work/r.txt" ||
-	fail "table does not say how content was checked"
+grep -q '^Content: group members compared byte by byte' "$work/r.txt" ||
+	fail "table does not say it compared: $(grep '^Content' "$work/r.txt")"
 grep -q "^Shared groups: $want_groups (0 unsafe, 0 unverifiable)" "$work/r.txt" ||
 	fail "table shared groups: $(grep '^Shared' "$work/r.txt")"
+"$DUMP" --ishare-report --trust --domain-id=x plain1.img plain2.img >"$work/r.txt"
+grep -q '^Content: sha256 fingerprints trusted as written' "$work/r.txt" ||
+	fail "--trust table does not say it trusted: $(grep '^Content' "$work/r.txt")"
+[ "$(jq -r .content_check "$work/r.json")" = compared ] || fail "content_check: $(jq .content_check "$work/r.json")"
+
+# an empty domain_id: Linux refuses the mount (EINVAL, "Bad value for 'domain_id'")
+for args in "--domain-id= plain1.img" "-o domain_id= plain1.img"; do
+	# shellcheck disable=SC2086 # split on purpose
+	"$DUMP" --ishare-report --json $args >"$work/d.json" || fail "dump $args failed"
+	[ "$(jq '.images[0].mount_error' "$work/d.json")" = -22 ] &&
+		[ "$(jq -r '.kernel_messages[0].text' "$work/d.json")" = "Bad value for 'domain_id'" ] &&
+		[ "$(jq .data_without_sharing "$work/d.json")" = 0 ] ||
+		fail "empty domain_id ($args) not a mount error: $(jq -c '[.images[0].mount_error, .kernel_messages]' "$work/d.json")"
+done
 
 # near misses: compressed vs uncompressed costs text.txt's pages (and more)
 "$DUMP" --ishare-report --json lz1.img plain2.img >"$work/nm.json"
 jq -e '.near_misses | any(.reason == "compressed vs uncompressed" and .file.path == "/text.txt")' \
 	"$work/nm.json" >/dev/null || fail "no compressed-vs-uncompressed near miss for /text.txt"
+# on a tie the file left out is the one that cannot share, whatever the order
+"$DUMP" --ishare-report --json nofeature2.img plain1.img >"$work/nm.json"
+[ "$(jq -c '[.near_misses[] | select(.file.path == "/same.bin") | [.reason, .file.image, .peer.image]]' "$work/nm.json")" = \
+	'[["image lacks the ishare feature bit",0,1]]' ] ||
+	fail "near miss tie: $(jq -c '.near_misses' "$work/nm.json")"
 
 # ---- fsck --check-ishare ---------------------------------------------------
 "$FSCK" --check-ishare plain1.img plain2.img >"$work/f.out" 2>&1 ||
@@ -82,14 +110,41 @@ jq -e '.near_misses | any(.reason == "compressed vs uncompressed" and .file.path
 grep -q "^2 images, .* 0 unsafe" "$work/f.out" || fail "fsck summary: $(cat "$work/f.out")"
 rc=0
 "$FSCK" --check-ishare plain1.img forged2.img >"$work/f2.out" 2>&1 || rc=$?
-[ "$rc" != 0 ] || fail "fsck --check-ishare passed a forged fingerprint"
+[ "$rc" = 4 ] || fail "fsck --check-ishare on a forged fingerprint: exit $rc, want 4"
 grep -qx 'fsck.erofs: forged2.img:/diff.bin: fingerprint does not match the content' "$work/f2.out" ||
 	fail "no mismatch line: $(cat "$work/f2.out")"
 grep -q '^fsck.erofs: unsafe sharing group: plain1.img:/diff.bin forged2.img:/diff.bin: ' "$work/f2.out" ||
 	fail "no unsafe group line: $(cat "$work/f2.out")"
-# the report flags it too once asked to look at contents
-"$DUMP" --ishare-report --verify --json plain1.img forged2.img >"$work/v.json"
-[ "$(jq .unsafe_groups "$work/v.json")" = 1 ] || fail "dump --verify: unsafe_groups $(jq .unsafe_groups "$work/v.json")"
+# the report compares by default, flags the group and exits 3; --verify
+# is an accepted no-op; --trust takes the values at their word
+for v in "" --verify; do
+	rc=0
+	"$DUMP" --ishare-report $v --json plain1.img forged2.img >"$work/v.json" || rc=$?
+	[ "$rc" = 3 ] || fail "dump $v on a forged pair: exit $rc, want 3"
+	[ "$(jq -c '[.unsafe_groups, .unsafe]' "$work/v.json")" = \
+		'[1,[[{"image":0,"path":"/diff.bin"},{"image":1,"path":"/diff.bin"}]]]' ] ||
+		fail "dump $v: unsafe $(jq -c '[.unsafe_groups, .unsafe]' "$work/v.json")"
+done
+rc=0
+"$DUMP" --ishare-report plain1.img forged2.img >"$work/v.txt" || rc=$?
+[ "$rc" = 3 ] && grep -qx 'UNSAFE group (same fingerprint, different content): \[0\]:/diff.bin \[1\]:/diff.bin' "$work/v.txt" ||
+	fail "table on a forged pair (exit $rc): $(grep -i unsafe "$work/v.txt")"
+"$DUMP" --ishare-report --trust --json plain1.img forged2.img >"$work/v.json" ||
+	fail "dump --trust exits non-zero without finding anything"
+[ "$(jq -c '[.unsafe_groups, .content_check]' "$work/v.json")" = '[0,"trusted"]' ] ||
+	fail "dump --trust: $(jq -c '[.unsafe_groups, .content_check]' "$work/v.json")"
+
+# compressed files cannot be read yet: listed, counted, exit 8 (not 0)
+for pair in "lz1.img lz2.img" "lz1.img plain2.img"; do
+	rc=0
+	# shellcheck disable=SC2086
+	"$FSCK" --check-ishare $pair >"$work/c.out" 2>"$work/c.err" || rc=$?
+	[ "$rc" = 8 ] || fail "fsck --check-ishare $pair: exit $rc, want 8"
+	grep -qx 'fsck.erofs: lz1.img:/text.txt: not checked: compressed data not yet supported' "$work/c.err" ||
+		fail "fsck $pair does not list the unchecked file: $(cat "$work/c.err")"
+	grep -q 'files not checked$' "$work/c.out" && ! grep -q '; 0 files not checked' "$work/c.out" ||
+		fail "fsck $pair summary: $(cat "$work/c.out")"
+done
 
 # ---- bad input: one line, non-zero, nothing on stdout -----------------------
 rc=0
@@ -104,7 +159,48 @@ rc=0
 [ "$rc" != 0 ] && [ ! -s "$work/bad.out" ] || fail "bad trace accepted"
 grep -qx "dump.erofs: $work/t: trace line 1: no regular file '/nope' in image 0" "$work/bad.err" ||
 	fail "bad trace message: $(cat "$work/bad.err")"
+# a damaged image among several: one line naming the image
+head -c 8192 plain2.img >"$work/trunc.img"
+# (dump: 1, image unreadable; fsck: 4, damage found)
+for t in "$DUMP --ishare-report:1" "$FSCK --check-ishare:4"; do
+	rc=0
+	${t%:*} plain1.img "$work/trunc.img" >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+	tool=${t%% *}
+	tool=${tool##*/}
+	[ "$rc" = "${t##*:}" ] || fail "$tool on a truncated image: exit $rc"
+	[ "$(wc -l <"$work/bad.err")" = 1 ] &&
+		grep -qE "^$tool: $work/trunc.img: inode [0-9]+: inode beyond the end of the image\$" "$work/bad.err" ||
+		fail "$tool on a truncated image: $(cat "$work/bad.err")"
+done
+rc=0
+"$DUMP" --ishare-report --trace="$work" plain1.img >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+[ "$rc" = 1 ] && [ ! -s "$work/bad.out" ] && grep -qx "dump.erofs: $work: Is a directory" "$work/bad.err" ||
+	fail "--trace=DIR (exit $rc): $(cat "$work/bad.err")"
 # command-line mistakes: exit 2 (dump) / 16 (fsck), the same one-line wording
+for t in "$DUMP --ishare-report:2" "$FSCK --check-ishare:16"; do
+	rc=0
+	${t%:*} --bogus plain1.img plain2.img >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+	tool=${t%% *}
+	tool=${tool##*/}
+	[ "$rc" = "${t##*:}" ] && [ ! -s "$work/bad.out" ] || fail "$tool --bogus: exit $rc"
+	[ "$(cat "$work/bad.err")" = "$tool: unknown option '--bogus'
+Try '$tool --help' for more information." ] || fail "$tool --bogus: $(cat "$work/bad.err")"
+done
+# one image with an option argument is fsck's own single-image check
+for args in "--nid 37 plain1.img" "-pd 3 plain1.img" "--pa / plain1.img" "--no-sbcrc --of 0 plain1.img"; do
+	rc=0
+	# shellcheck disable=SC2086
+	"$FSCK" --check-ishare $args >"$work/r1.out" 2>&1 || rc=$?
+	! grep -q 'images, ' "$work/r1.out" && grep -q '^fsck.erofs: plain1.img: ' "$work/r1.out" ||
+		fail "fsck --check-ishare $args went to the image-set check: $(cat "$work/r1.out")"
+done
+# ... and two images, or -o / --domain-id / --mount, are an image set
+for args in "plain1.img -- plain2.img" "--domain-id=x plain1.img" "-o inode_share plain1.img" "--mount=file plain1.img"; do
+	# shellcheck disable=SC2086
+	"$FSCK" --check-ishare $args >"$work/r1.out" 2>&1 ||
+		fail "fsck --check-ishare $args: $(cat "$work/r1.out")"
+	grep -q '^[12] images, ' "$work/r1.out" || fail "fsck --check-ishare $args: $(cat "$work/r1.out")"
+done
 rc=0
 "$DUMP" --ishare-report plain1.img -o file >"$work/bad.out" 2>"$work/bad.err" || rc=$?
 [ "$rc" = 2 ] && [ ! -s "$work/bad.out" ] || fail "dangling -o: exit $rc"
@@ -127,4 +223,27 @@ printf '0 /same.bin 0 8192\n1 /same.bin 4096 8192\n' >"$work/t"
 [ "$(jq .data_without_sharing "$work/t.json")" = $((4 * 4096)) ] &&
 	[ "$(jq .data_with_sharing "$work/t.json")" = $((3 * 4096)) ] ||
 	fail "trace union: $(jq -c '[.data_without_sharing, .data_with_sharing]' "$work/t.json")"
+# an empty (or comment-only) trace reads nothing
+for text in '' '# nothing\n'; do
+	printf '%b' "$text" >"$work/t"
+	"$DUMP" --ishare-report --json --trace="$work/t" plain1.img plain2.img >"$work/t.json"
+	[ "$(jq -c '[.workload, .data_without_sharing, .data_with_sharing, .metadata]' "$work/t.json")" = '["trace",0,0,0]' ] ||
+		fail "empty trace: $(jq -c '[.workload, .data_without_sharing, .data_with_sharing, .metadata]' "$work/t.json")"
+done
+# a hard link is found by any of its names; numbers are decimal
+mkdir -p "$work/hl/d"
+head -c 10000 /dev/urandom >"$work/hl/a"
+ln "$work/hl/a" "$work/hl/d/z"
+peer_run mkfs.erofs --quiet -T0 --xattr-inode-digest "$work/hl.img" "$work/hl" ||
+	fail "peer mkfs of the hard-link tree"
+printf '0 /d/z 0 1\n0 a 8192 010\n' >"$work/t"
+"$DUMP" --ishare-report --json --trace="$work/t" "$work/hl.img" >"$work/t.json" ||
+	fail "trace naming a hard link's second path"
+[ "$(jq -c '[.files, .data_without_sharing]' "$work/t.json")" = "[1,$((2 * 4096))]" ] ||
+	fail "hard-link trace: $(jq -c '[.files, .data_without_sharing]' "$work/t.json")"
+printf '0 /a 0x10 1\n' >"$work/t"
+rc=0
+"$DUMP" --ishare-report --trace="$work/t" "$work/hl.img" >/dev/null 2>"$work/bad.err" || rc=$?
+[ "$rc" = 1 ] && grep -qx "dump.erofs: $work/t: trace line 1: bad offset or length" "$work/bad.err" ||
+	fail "hex offset accepted (exit $rc): $(cat "$work/bad.err")"
 echo "ishare model end-to-end: ok"

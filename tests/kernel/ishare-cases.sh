@@ -65,10 +65,12 @@ kernel_line() {
 }
 
 # model_json NAME ARGS...: the report for one case, cached per case.
+# Status 3 (an unsafe group found) still prints the whole report.
 model_json() {
-	local name=$1
+	local name=$1 rc=0
 	shift
-	(cd "$work/img" && "$DUMP" --ishare-report --json "$@") >"$work/$name.json" 2>"$work/$name.err"
+	(cd "$work/img" && "$DUMP" --ishare-report --json "$@") >"$work/$name.json" 2>"$work/$name.err" || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 3 ]
 }
 
 # In the same shared group? $1 json, $2/$3 IMAGE:PATH.
@@ -151,11 +153,17 @@ elif [ "$model_ok" = 1 ]; then
 	frc=0
 	(cd "$work/img" && "$TOOLS_DIR/fsck/fsck.erofs" --check-ishare -o "$D" plain1.img -o "$D" forged2.img) \
 		>"$work/fsck.out" 2>&1 || frc=$?
-	if [ "$frc" = 0 ] || ! grep -q 'unsafe sharing group: plain1.img:/diff.bin forged2.img:/diff.bin' "$work/fsck.out"; then
+	drc=0
+	(cd "$work/img" && "$DUMP" --ishare-report --json -o "$D" plain1.img -o "$D" forged2.img) \
+		>"$work/forged-dump.json" 2>&1 || drc=$?
+	if [ "$frc" != 4 ] || ! grep -q 'unsafe sharing group: plain1.img:/diff.bin forged2.img:/diff.bin' "$work/fsck.out"; then
 		fails=$((fails + 1))
 		report+=("forged: fsck.erofs --check-ishare status $frc: $(head -n2 "$work/fsck.out" | tr '\n' ' ')")
+	elif [ "$drc" != 3 ] || [ "$(jq .unsafe_groups "$work/forged-dump.json" 2>/dev/null)" != 1 ]; then
+		fails=$((fails + 1))
+		report+=("forged: dump.erofs --ishare-report status $drc, unsafe_groups $(jq .unsafe_groups "$work/forged-dump.json" 2>/dev/null)")
 	else
-		report+=("forged: kernel served A's bytes for B; fsck --check-ishare flags the group (status $frc)")
+		report+=("forged: kernel served A's bytes for B; fsck --check-ishare (status 4) and dump --ishare-report (status 3) flag the group")
 	fi
 fi
 if [ "$(kernel_line dmesg no-feature | awk '{print $3}')" != yes ]; then

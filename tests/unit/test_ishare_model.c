@@ -67,7 +67,9 @@ static uint32_t file(uint32_t img, const char *path, uint64_t size, int seed)
 
 static void run(void)
 {
-	cr_assert_eq(erofs_ishare_model_run(&set, NULL, 0), 0);
+	const struct erofs_ishare_workload readall = { .read_all = true };
+
+	cr_assert_eq(erofs_ishare_model_run(&set, &readall), 0);
 }
 
 static bool shared(uint32_t a, uint32_t b)
@@ -284,8 +286,9 @@ Test(ishare, trace_counts_the_union_of_touched_pages)
 		{ fb, 9 * 4096 + 5, 1 << 20 },	/* page 9, clipped */
 		{ fb, 20 * 4096, 10 },		/* past EOF: nothing */
 	};
+	const struct erofs_ishare_workload w = { false, acc, 6 };
 
-	cr_assert_eq(erofs_ishare_model_run(&set, acc, 6), 0);
+	cr_assert_eq(erofs_ishare_model_run(&set, &w), 0);
 	cr_expect_eq(set.files[fa].pages, 2);
 	cr_expect_eq(set.files[fb].pages, 4);
 	cr_expect_eq(set.caches[set.files[fa].cache].pages, 5);
@@ -293,18 +296,26 @@ Test(ishare, trace_counts_the_union_of_touched_pages)
 	cr_expect_eq(set.totals.data_with, 5 * 4096);
 }
 
+/* Parse @t, which must be valid; the caller frees the result. */
+static struct erofs_ishare_access *parse_ok(const char *t, size_t *n)
+{
+	struct erofs_ishare_access *acc;
+	struct erofs_errinfo ei = { 0 };
+
+	cr_assert_eq(erofs_ishare_parse_trace(&set, t, strlen(t), &acc, n, &ei), 0,
+		     "%s", ei.reason);
+	return acc;
+}
+
 Test(ishare, trace_parser_resolves_paths_with_spaces)
 {
 	uint32_t a = image("inode_share,domain_id=d");
 	struct erofs_ishare_access *acc;
-	struct erofs_errinfo ei = { 0 };
-	const char *t = "# comment\n0 /a b/c 4096 100\n\n0 x 0 0x10\n";
 	size_t n;
 
 	file(a, "/a b/c", 8192, 1);
 	file(a, "/x", 8192, 2);
-	cr_assert_eq(erofs_ishare_parse_trace(&set, t, strlen(t), &acc, &n, &ei), 0,
-		     "%s", ei.reason);
+	acc = parse_ok("# comment\n0 /a b/c 4096 100\n\n0 x 0 016\n", &n);
 	cr_assert_eq(n, 2);
 	cr_expect_eq(acc[0].file, 0);
 	cr_expect_eq(acc[0].offset, 4096);
@@ -416,4 +427,95 @@ Test(ishare, mount_option_errors)
 	cr_expect_str_eq(o.domain_id, "x");
 	cr_expect_not(o.inode_share);
 	cr_expect_eq(o.backing, EROFS_ISHARE_FILE);
+}
+
+Test(ishare, empty_trace_reads_nothing)
+{
+	uint32_t a = image("inode_share,domain_id=d"), b = image("inode_share,domain_id=d");
+	/* what an empty or comment-only trace file parses to */
+	const struct erofs_ishare_workload w = { false, NULL, 0 };
+
+	file(a, "x", 10 * 4096, 1);
+	file(b, "x", 10 * 4096, 1);
+	cr_assert_eq(erofs_ishare_model_run(&set, &w), 0);
+	cr_expect_eq(set.totals.data_without, 0);
+	cr_expect_eq(set.totals.data_with, 0);
+	cr_expect_eq(set.totals.dir_bytes, 0);
+	cr_expect_eq(set.totals.shared_groups, 1);
+}
+
+Test(ishare, empty_domain_id_fails_the_mount)
+{
+	uint32_t a = image("inode_share,domain_id="), b = image("domain_id=");
+	uint32_t c = image("inode_share,domain_id=d");
+	uint32_t fa = file(a, "x", 4096, 1), fb = file(b, "x", 4096, 1);
+
+	file(c, "x", 4096, 1);
+	run();
+	cr_expect_eq(set.images[a].mount_err, -EINVAL);
+	cr_expect_eq(set.images[b].mount_err, -EINVAL);
+	cr_expect_eq(set.images[c].mount_err, 0);
+	cr_expect_eq(set.files[fa].reason, EROFS_ISHARE_NO_MOUNT);
+	cr_expect_eq(set.files[fb].reason, EROFS_ISHARE_NO_MOUNT);
+	cr_assert_eq(set.nwarnings, 2);
+	cr_expect_eq(set.warnings[0].err, -EINVAL);
+	cr_expect_str_eq(set.warnings[0].text, "Bad value for 'domain_id'");
+	cr_expect_str_eq(set.warnings[1].text, "Bad value for 'domain_id'");
+}
+
+Test(ishare, trace_parser_finds_hard_links_by_any_name)
+{
+	uint32_t a = image("inode_share,domain_id=d");
+	struct erofs_ishare_access *acc;
+	size_t n;
+
+	file(a, "/a", 8192, 1);
+	set.files[0].nid = 42;
+	file(a, "/b", 8192, 2);
+	set.files[1].nid = 43;
+	cr_assert_eq(erofs_ishare_set_add_alias(&set, a, 42, "/d/z", 4), 0);
+	acc = parse_ok("0 /d/z 0 1\n0 /a 4096 1\n", &n);
+	cr_assert_eq(n, 2);
+	cr_expect_eq(acc[0].file, 0);
+	cr_expect_eq(acc[1].file, 0);
+	free(acc);
+}
+
+Test(ishare, trace_numbers_are_decimal)
+{
+	uint32_t a = image("inode_share,domain_id=d");
+	static const char *const bad[] = {
+		"0 /x 0x10 1\n", "0 /x +1 1\n", "0 /x 0 -1\n",
+		"0 /x 0 18446744073709551616\n", "00x0 /x 0 1\n",
+	};
+	struct erofs_ishare_access *acc;
+	struct erofs_errinfo ei = { 0 };
+	size_t n, i;
+
+	file(a, "/x", 8192, 1);
+	acc = parse_ok("00 /x 010 18446744073709551615\n", &n);
+	cr_expect_eq(acc[0].offset, 10);
+	cr_expect_eq(acc[0].length, UINT64_MAX);
+	free(acc);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		erofs_err_clear(&ei);
+		cr_expect_eq(erofs_ishare_parse_trace(&set, bad[i], strlen(bad[i]),
+						      &acc, &n, &ei), -EINVAL,
+			     "accepted %s", bad[i]);
+	}
+}
+
+Test(ishare, near_miss_tie_lists_the_file_that_cannot_share)
+{
+	uint32_t a = image("inode_share,domain_id=d"), b = image("inode_share,domain_id=d");
+	uint32_t fa, fb;
+
+	set.images[a].has_feature = false;
+	fa = file(a, "/same", 4096, 1);
+	fb = file(b, "/same", 4096, 1);
+	run();
+	cr_assert_eq(set.nmisses, 1);
+	cr_expect_eq(set.misses[0].file, fa);
+	cr_expect_eq(set.misses[0].peer, fb);
+	cr_expect_eq(set.misses[0].kind, EROFS_ISHARE_MISS_FEATURE);
 }

@@ -4,8 +4,11 @@
 
     fuzz-images.py --tools DIR --runs N --seed S --work DIR IMAGE...
 
-Each run copies one image (round robin), flips 1-4 random bits (mostly in
-the metadata near the start, sometimes anywhere), then runs fsck.erofs
+Each run copies one image (round robin) and damages it in one of two
+ways, alternating per round over the images: flip 1-4 random bits (mostly
+in the metadata near the start, sometimes anywhere), or overwrite 5-40
+random bytes with random values within the first 12 KiB (superblock,
+inodes, directories, xattrs: damage no checksum catches), then runs fsck.erofs
 (check, fingerprints, extraction) and dump.erofs (-S, --ls, --path, -s,
 --json). A run fails on a timeout, a signal, a sanitizer report, or an
 exit status outside the documented set. Deterministic for a given seed.
@@ -23,7 +26,10 @@ SANITIZER_MARKS = (b'AddressSanitizer', b'runtime error:', b'LeakSanitizer',
                    b'UndefinedBehaviorSanitizer')
 
 
-def mutate(data, rng):
+SCRIBBLE_AREA = 12 * 1024
+
+
+def flip_bits(data, rng):
     buf = bytearray(data)
     head = min(len(buf), 16384)
     for _ in range(rng.randint(1, 4)):
@@ -32,6 +38,14 @@ def mutate(data, rng):
         else:
             pos = rng.randrange(len(buf))
         buf[pos] ^= 1 << rng.randrange(8)
+    return bytes(buf)
+
+
+def scribble(data, rng):
+    buf = bytearray(data)
+    area = min(len(buf), SCRIBBLE_AREA)
+    for _ in range(rng.randint(5, 40)):
+        buf[rng.randrange(area)] = rng.randrange(256)
     return bytes(buf)
 
 
@@ -81,6 +95,8 @@ def main():
     victim = os.path.join(a.work, 'fuzz.img')
     for run in range(a.runs):
         k = run % len(originals)
+        # by round, not by run: an even image count must not pin the mode
+        mutate = scribble if (run // len(originals)) % 2 else flip_bits
         with open(victim, 'wb') as f:
             f.write(mutate(originals[k], rng))
         for cmd, ok in commands(a.tools, victim, a.work):
@@ -92,8 +108,9 @@ def main():
                 failures += 1
                 keep = os.path.join(a.work, 'fail-%d.img' % run)
                 shutil.copy(victim, keep)
-                print('run %d (%s): %s: %s' % (run, os.path.basename(a.images[k]),
-                                             ' '.join(cmd[:-1]), why))
+                print('run %d (%s, %s): %s: %s' %
+                      (run, os.path.basename(a.images[k]), mutate.__name__,
+                       ' '.join(cmd[:-1]), why))
     print('fuzz: %d runs over %d images, %d failures' %
           (a.runs, len(originals), failures))
     return 1 if failures else 0
