@@ -108,8 +108,15 @@ static int stats_finding(const char *path, const struct erofs_errinfo *ei,
 {
 	struct stats *s = arg;
 
-	fprintf(stderr, TOOL ": %s: %s%s%s\n", path, ei->subject,
-		ei->subject[0] ? ": " : "", ei->reason);
+	fputs(TOOL ": ", stderr);
+	erofs_fputs_oneline(path, stderr);
+	if (ei->subject[0]) {
+		fputs(": ", stderr);
+		erofs_fputs_oneline(ei->subject, stderr);
+	}
+	fputs(": ", stderr);
+	erofs_fputs_oneline(ei->reason, stderr);
+	fputc('\n', stderr);
 	s->findings++;
 	return 0;
 }

@@ -248,8 +248,11 @@ static void record(const struct erofs_fsck_finding *f, void *arg)
 	};
 
 	if (!r->o->json) {
-		fprintf(stderr, TOOL ": %s: %s%s\n", f->path, tags[f->kind],
-			f->reason);
+		fputs(TOOL ": ", stderr);
+		erofs_fputs_oneline(f->path, stderr);
+		fprintf(stderr, ": %s", tags[f->kind]);
+		erofs_fputs_oneline(f->reason, stderr);
+		fputc('\n', stderr);
 		return;
 	}
 	if (r->n == r->cap) {

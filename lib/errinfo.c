@@ -28,12 +28,25 @@ void erofs_err_clear(struct erofs_errinfo *ei)
 	memset(ei, 0, sizeof(*ei));
 }
 
+void erofs_fputs_oneline(const char *s, FILE *f)
+{
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)s; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			fprintf(f, "\\x%02x", *c);
+		else
+			fputc(*c, f);
+	}
+}
+
 void erofs_err_print(const struct erofs_errinfo *ei, const char *tool, FILE *f)
 {
-	const char *reason = ei->reason[0] ? ei->reason : strerror(-ei->err);
-
-	if (ei->subject[0])
-		fprintf(f, "%s: %s: %s\n", tool, ei->subject, reason);
-	else
-		fprintf(f, "%s: %s\n", tool, reason);
+	fprintf(f, "%s: ", tool);
+	if (ei->subject[0]) {
+		erofs_fputs_oneline(ei->subject, f);
+		fputs(": ", f);
+	}
+	erofs_fputs_oneline(ei->reason[0] ? ei->reason : strerror(-ei->err), f);
+	fputc('\n', f);
 }

@@ -435,30 +435,6 @@ static void print_log(void *arg, unsigned int level, const char *msg)
 		printf("%s\n", msg);
 }
 
-/* Control bytes as \xHH, so that a hostile name cannot break the line. */
-static void put_escaped(const char *s, FILE *f)
-{
-	const unsigned char *c;
-
-	for (c = (const unsigned char *)s; *c; c++) {
-		if (*c < 0x20 || *c == 0x7f)
-			fprintf(f, "\\x%02x", *c);
-		else
-			fputc(*c, f);
-	}
-}
-
-static void print_error(const struct erofs_errinfo *ei)
-{
-	fputs(TOOL ": ", stderr);
-	if (ei->subject[0]) {
-		put_escaped(ei->subject, stderr);
-		fputs(": ", stderr);
-	}
-	put_escaped(ei->reason[0] ? ei->reason : strerror(-ei->err), stderr);
-	fputc('\n', stderr);
-}
-
 static void print_summary(const struct mkfs_opts *o,
 			  const struct erofs_mkfs_stats *st)
 {
@@ -506,7 +482,7 @@ int main(int argc, char **argv)
 	if (ps.shown)
 		fputs("\r\033[K", stderr);
 	if (ret) {
-		print_error(&ei);
+		erofs_err_print(&ei, TOOL, stderr);
 	} else if (o.verbosity) {
 		print_summary(&o, &st);
 	}

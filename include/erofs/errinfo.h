@@ -31,7 +31,13 @@ int erofs_err(struct erofs_errinfo *ei, int err, const char *subject,
 
 void erofs_err_clear(struct erofs_errinfo *ei);
 
-/* Print "tool: subject: reason" (falls back to strerror) on @f. */
+/*
+ * @s with control bytes as \xHH: names come from images and source trees,
+ * and a newline in one must not split a message into two lines.
+ */
+void erofs_fputs_oneline(const char *s, FILE *f);
+
+/* Print "tool: subject: reason" (falls back to strerror) on one line. */
 void erofs_err_print(const struct erofs_errinfo *ei, const char *tool, FILE *f);
 
 #endif

@@ -80,6 +80,22 @@ f = doc["findings"][0]
 assert f["kind"] == "error" and decode(f["path"]) == b"/\xff\xfe-latin1", f
 assert f["reason"].startswith("fingerprint mismatch"), f
 ' "$WORK/fsck.json" || fail "fsck --json finding does not name the file losslessly"
+	check_finding_line "$img"
+}
+
+# In text mode a finding stays on one line: control bytes print as \xHH.
+check_finding_line() {
+	local img=$1 off rc=0
+	off=$("$DUMP" --json --path=$'/new\nline' "$img" | python3 -c '
+import json, sys
+print([e for e in json.load(sys.stdin)["inode"]["extents"] if e["kind"] == "mapped"][0]["physical"])')
+	printf '\x77' | dd of="$img" bs=1 seek="$off" conv=notrunc status=none
+	"$FSCK" --check-ishare "$img" >/dev/null 2>"$WORK/fsck.err" || rc=$?
+	[ "$rc" = 4 ] || fail "fsck on two flipped files: exit $rc, want 4"
+	grep -qxF 'fsck.erofs: /new\x0aline: fingerprint mismatch (content SHA-256 differs)' \
+		"$WORK/fsck.err" || fail "finding for a name with a newline: $(cat "$WORK/fsck.err")"
+	[ "$(wc -l <"$WORK/fsck.err")" = 2 ] ||
+		fail "fsck printed other than one line per finding: $(cat "$WORK/fsck.err")"
 }
 
 main() {
