@@ -82,6 +82,7 @@ mount_errno bad-prefix-id badprefix.img ""
 mount_errno bad-prefix-id-share badprefix.img $D
 mount_errno no-domain-id plain1.img inode_share
 mount_errno no-feature nofeature2.img $D
+mount_errno empty-domain-id plain1.img inode_share,domain_id=
 dmesg -c >/dev/null
 pair no-feature loop plain1.img $D loop nofeature2.img $D same.bin same.bin
 if dmesg | grep -q "Turning off inode_share"; then result "dmesg no-feature yes"; else result "dmesg no-feature no"; fi

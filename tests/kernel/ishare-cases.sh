@@ -44,6 +44,7 @@ MOUNTS=(
 	"bad-prefix-id-share EUCLEAN	-o $D badprefix.img"
 	"no-domain-id EINVAL	-o inode_share,nodomain_id plain1.img"
 	"no-feature ok	-o $D nofeature2.img"
+	"empty-domain-id EINVAL	-o inode_share,domain_id= plain1.img"
 )
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ishare-cases.XXXXXX")
