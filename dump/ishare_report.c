@@ -274,7 +274,10 @@ static const char *content_text(const struct report_opts *o)
 	return o->trust ? "trusted" : "compared";
 }
 
-/* Names are bytes: show control and non-ASCII bytes as \xHH. */
+/*
+ * Names are bytes: control and non-ASCII bytes as \xHH and a backslash as
+ * \x5c, so that a path in the table is one line and says which bytes it is.
+ */
 static void print_path(const struct erofs_ishare_set *set, uint32_t file)
 {
 	const struct erofs_ishare_file *f = &set->files[file];
@@ -372,17 +375,23 @@ static void print_misses(const struct erofs_ishare_set *set)
 	char advice[512];
 	uint32_t i, n;
 
-	if (!set->nmisses)
-		return;
-	order = malloc(set->nmisses * sizeof(*order));
+	uint32_t nvalue = 0;
+
+	order = malloc((set->nmisses + 1) * sizeof(*order));
 	if (!order)
 		return;
+	/* those found by content are summed per image instead */
 	for (i = 0; i < set->nmisses; i++)
-		order[i] = &set->misses[i];
-	qsort(order, set->nmisses, sizeof(*order), cmp_miss);
-	n = set->nmisses < TOP_MISSES ? set->nmisses : TOP_MISSES;
+		if (!erofs_ishare_miss_is_content(set->misses[i].kind))
+			order[nvalue++] = &set->misses[i];
+	if (!nvalue) {
+		free(order);
+		return;
+	}
+	qsort(order, nvalue, sizeof(*order), cmp_miss);
+	n = nvalue < TOP_MISSES ? nvalue : TOP_MISSES;
 	printf("Near misses (equal fingerprints, separate page caches): %u costing %.1f MB\n",
-	       set->nmisses, mb(set->totals.near_miss_bytes));
+	       nvalue, mb(set->totals.near_miss_bytes - set->totals.nofp_bytes));
 	for (i = 0; i < n; i++) {
 		const struct erofs_ishare_miss *m = order[i];
 
@@ -393,9 +402,42 @@ static void print_misses(const struct erofs_ishare_set *set)
 		print_path(set, m->peer);
 		printf("\n              fix: %s\n", advice);
 	}
-	if (n < set->nmisses)
-		printf("  ... %u more (--json lists all)\n", set->nmisses - n);
+	if (n < nvalue)
+		printf("  ... %u more (--json lists all)\n", nvalue - n);
 	free(order);
+}
+
+/*
+ * Files without a fingerprint that have a twin elsewhere, one line per
+ * image: the usual cause is a whole image built without fingerprints.
+ */
+static void print_nofp(const struct erofs_ishare_set *set,
+		       const struct report_opts *o)
+{
+	const struct erofs_ishare_totals *t = &set->totals;
+	uint32_t i;
+
+	if (!t->nofp_files && !t->nofp_not_compared)
+		return;
+	if (o->trust)
+		printf("Near misses without a fingerprint: not compared (--trust reads no content)\n");
+	else
+		printf("Near misses without a fingerprint (same content by SHA-256): %llu files costing %.1f MB\n",
+		       (unsigned long long)t->nofp_files, mb(t->nofp_bytes));
+	for (i = 0; i < set->nimages; i++) {
+		const struct erofs_ishare_image *img = &set->images[i];
+
+		if (img->nofp_files)
+			printf("  [%u] %s: %llu files / %.1f MB identical to files elsewhere but without a fingerprint%s: rebuild with mkfs.erofs --ishare_key (or upstream --xattr-inode-digest)\n",
+			       i, img->path, (unsigned long long)img->nofp_files,
+			       mb(img->nofp_bytes), img->has_feature ? "" :
+			       " (image built without fingerprints)");
+		if (img->nofp_not_compared)
+			printf("  [%u] %s: %llu files without a fingerprint, of sizes found elsewhere: not compared (%s)\n",
+			       i, img->path,
+			       (unsigned long long)img->nofp_not_compared,
+			       o->trust ? "--trust" : "compressed or unreadable");
+	}
 }
 
 static void print_unsafe(const struct erofs_ishare_set *set)
@@ -447,6 +489,7 @@ static void print_table(const struct erofs_ishare_set *set,
 	print_unsafe(set);
 	print_top(set);
 	print_misses(set);
+	print_nofp(set, o);
 }
 
 static void json_file(struct erofs_json *j, const char *key,
@@ -480,6 +523,9 @@ static void json_images(struct erofs_json *j, const struct erofs_ishare_set *set
 		ej_bool(j, "sharing", img->sharing_on);
 		ej_u64(j, "directory_bytes", img->dir_pages << EROFS_ISHARE_PAGE_SHIFT);
 		ej_u64(j, "buffer_bytes", img->meta_pages << EROFS_ISHARE_PAGE_SHIFT);
+		ej_u64(j, "no_fingerprint_files", img->nofp_files);
+		ej_u64(j, "no_fingerprint_bytes", img->nofp_bytes);
+		ej_u64(j, "not_compared_files", img->nofp_not_compared);
 		ej_obj_end(j);
 	}
 	ej_arr_end(j);
@@ -540,7 +586,9 @@ static void json_misses(struct erofs_json *j, const struct erofs_ishare_set *set
 		erofs_ishare_miss_advice(set, m, advice, sizeof(advice));
 		ej_obj_begin(j, NULL);
 		ej_u64(j, "bytes", m->bytes);
-		ej_str(j, "reason", erofs_ishare_miss_text(m->kind));
+		ej_str(j, "reason", erofs_ishare_miss_is_content(m->kind) ?
+		       "no_fingerprint" : erofs_ishare_miss_text(m->kind));
+		ej_str(j, "text", erofs_ishare_miss_text(m->kind));
 		json_file(j, "file", set, m->file);
 		json_file(j, "peer", set, m->peer);
 		ej_str(j, "fix", advice);
@@ -593,6 +641,13 @@ static void print_json(const struct erofs_ishare_set *set,
 	ej_u64(&j, "unsafe_groups", t->unsafe_groups);
 	ej_u64(&j, "unverifiable_groups", t->unverifiable_groups);
 	ej_u64(&j, "near_miss_bytes", t->near_miss_bytes);
+	/* files without a fingerprint matched by content, or not read */
+	ej_obj_begin(&j, "no_fingerprint");
+	ej_bool(&j, "compared", !o->trust);
+	ej_u64(&j, "files", t->nofp_files);
+	ej_u64(&j, "bytes", t->nofp_bytes);
+	ej_u64(&j, "not_compared", t->nofp_not_compared);
+	ej_obj_end(&j);
 	json_warnings(&j, set);
 	json_groups(&j, set);
 	json_misses(&j, set);
@@ -610,7 +665,7 @@ static int model(struct erofs_ishare_set *set, const struct report_opts *o)
 	size_t nacc = 0;
 	int ret;
 
-	ret = erofs_ishare_scanner_open(&scanner, set, &ei);
+	ret = erofs_ishare_scanner_open(&scanner, set, &params, &ei);
 	if (ret)
 		return fail_ei(&ei);
 	ret = erofs_ishare_scan(scanner, &params, &ei);
@@ -629,6 +684,11 @@ static int model(struct erofs_ishare_set *set, const struct report_opts *o)
 	if (!ret)
 		ret = erofs_ishare_check_groups(set, o->trust,
 						erofs_ishare_scanner_compare, scanner);
+	/* --trust promises not to read contents: only count by size then */
+	if (!ret)
+		ret = erofs_ishare_match_content(set, o->trust ? NULL :
+						 erofs_ishare_scanner_digest,
+						 scanner);
 	free(acc);
 	erofs_ishare_scanner_close(scanner);
 	if (ret)

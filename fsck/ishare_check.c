@@ -184,21 +184,18 @@ out:
 	return ret;
 }
 
-/* IMAGE:PATH, path bytes outside printable ASCII as \xHH. */
+/* IMAGE:PATH on one line: control bytes as \xHH. */
+static void print_image_path(FILE *f, const struct erofs_ishare_set *set,
+			     uint32_t image, const char *path)
+{
+	erofs_fputs_oneline(set->images[image].path, f);
+	fputc(':', f);
+	erofs_fputs_oneline(path, f);
+}
+
 static void print_file(FILE *f, const struct erofs_ishare_set *set, uint32_t i)
 {
-	const struct erofs_ishare_file *file = &set->files[i];
-	uint32_t k;
-
-	fprintf(f, "%s:", set->images[file->image].path);
-	for (k = 0; k < file->path_len; k++) {
-		unsigned char c = file->path[k];
-
-		if (c < 0x20 || c >= 0x7f || c == '\\')
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	print_image_path(f, set, set->files[i].image, set->files[i].path);
 }
 
 /*
@@ -215,6 +212,9 @@ static int report_files(const struct erofs_ishare_set *set, uint64_t *unchecked)
 	for (i = 0; i < set->nfiles; i++) {
 		const struct erofs_ishare_file *f = &set->files[i];
 
+		/* reported and counted while scanning */
+		if (f->read_err)
+			continue;
 		if (f->fpstate != EROFS_ISHARE_FP_MISMATCH &&
 		    f->fpstate != EROFS_ISHARE_FP_UNREADABLE)
 			continue;
@@ -253,6 +253,18 @@ static int report_images(const struct erofs_ishare_set *set)
 	return bad;
 }
 
+/* Why a group could not be compared: the reader's limit, or damage. */
+static const char *unverified_text(const struct erofs_ishare_set *set,
+				   const struct erofs_ishare_cache *g)
+{
+	uint32_t i;
+
+	for (i = g->first; i != EROFS_ISHARE_NONE; i = set->files[i].next)
+		if (set->files[i].read_err)
+			return ": a member cannot be read to compare\n";
+	return ": content cannot be read to compare (compressed data not readable yet)\n";
+}
+
 static int report_groups(const struct erofs_ishare_set *set)
 {
 	uint32_t c, i;
@@ -272,8 +284,7 @@ static int report_groups(const struct erofs_ishare_set *set)
 		}
 		fputs(g->safety == EROFS_ISHARE_UNSAFE ?
 		      ": equal fingerprints and sizes, different content; the kernel would serve the first one read for all\n" :
-		      ": content cannot be read to compare (compressed data not readable yet)\n",
-		      stderr);
+		      unverified_text(set, g), stderr);
 		bad |= g->safety == EROFS_ISHARE_UNSAFE ? EXIT_ERRORS : EXIT_OPERR;
 	}
 	return bad;
@@ -285,15 +296,49 @@ static int scan_status(int err)
 	return err == -EFSCORRUPTED ? EXIT_ERRORS : EXIT_OPERR;
 }
 
-static int check(struct erofs_ishare_set *set)
+/* Damage met while scanning: printed at once, and the scan goes on. */
+struct scan_findings {
+	const struct erofs_ishare_set *set;
+	int status;
+	uint64_t images;		/* images that could not be walked */
+	uint64_t paths;			/* files or subtrees left unchecked */
+};
+
+static void print_finding(void *arg, uint32_t image, const char *path,
+			  const struct erofs_errinfo *ei)
 {
-	struct erofs_ishare_scan_params params = { .verify_digests = true };
+	struct scan_findings *sf = arg;
+
+	sf->status |= scan_status(ei->err);
+	if (!path) {
+		/* the subject names the image already */
+		sf->images++;
+		erofs_err_print(ei, TOOL, stderr);
+		return;
+	}
+	sf->paths++;
+	fputs(TOOL ": ", stderr);
+	print_image_path(stderr, sf->set, image, path);
+	fputs(": ", stderr);
+	erofs_fputs_oneline(ei->reason[0] ? ei->reason : strerror(-ei->err),
+			    stderr);
+	fputc('\n', stderr);
+}
+
+static int check(struct erofs_ishare_set *set, struct scan_findings *sf)
+{
+	struct erofs_ishare_scan_params params = {
+		.verify_digests = true,
+		.finding = print_finding,
+		.finding_arg = sf,
+	};
 	const struct erofs_ishare_workload readall = { .read_all = true };
 	struct erofs_ishare_scanner *scanner = NULL;
 	struct erofs_errinfo ei = { 0 };
 	int ret;
 
-	ret = erofs_ishare_scanner_open(&scanner, set, &ei);
+	sf->set = set;
+	ret = erofs_ishare_scanner_open(&scanner, set, &params, &ei);
 	if (!ret)
 		ret = erofs_ishare_scan(scanner, &params, &ei);
 	if (ret) {
@@ -318,26 +363,33 @@ int fsck_check_ishare(int argc, char **argv)
 {
 	struct erofs_ishare_set set;
 	const struct erofs_ishare_totals *t = &set.totals;
+	struct scan_findings sf = { 0 };
 	uint64_t unchecked;
 	int ret, status;
 
 	erofs_ishare_set_init(&set);
 	ret = parse_args(argc, argv, &set);
 	if (!ret)
-		ret = check(&set);
+		ret = check(&set, &sf);
 	if (ret) {
 		erofs_ishare_set_free(&set);
-		return ret < 0 ? 0 : ret;
+		return ret < 0 ? 0 : ret | sf.status;
 	}
-	status = report_files(&set, &unchecked);
+	status = sf.status;
+	status |= report_files(&set, &unchecked);
+	unchecked += sf.paths;
 	status |= report_images(&set);
 	status |= report_groups(&set);
-	printf("%u images, %llu regular files, %llu shared groups: %llu unsafe, %llu unverified; %llu files not checked\n",
+	printf("%u images, %llu regular files, %llu shared groups: %llu unsafe, %llu unverified; %llu files not checked",
 	       set.nimages, (unsigned long long)t->files,
 	       (unsigned long long)t->shared_groups,
 	       (unsigned long long)t->unsafe_groups,
 	       (unsigned long long)t->unverifiable_groups,
 	       (unsigned long long)unchecked);
+	if (sf.images)
+		printf("; %llu image%s not fully read",
+		       (unsigned long long)sf.images, sf.images > 1 ? "s" : "");
+	putchar('\n');
 	erofs_ishare_set_free(&set);
 	return status;
 }

@@ -53,10 +53,11 @@ static enum erofs_ishare_safety compare_members(const struct erofs_ishare_set *s
 		ret = compare(ctx, first, &set->files[i]);
 		if (ret == 1)
 			return EROFS_ISHARE_UNSAFE;
-		if (ret == -EOPNOTSUPP || ret == -EIO || ret == -EUCLEAN)
-			s = EROFS_ISHARE_UNVERIFIABLE;
-		else if (ret < 0)
+		/* a member that cannot be read leaves the group unproven */
+		if (ret == -ENOMEM)
 			*err = ret;
+		else if (ret < 0)
+			s = EROFS_ISHARE_UNVERIFIABLE;
 		if (*err)
 			return s;
 	}

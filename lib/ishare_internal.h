@@ -18,5 +18,8 @@ int erofs_ishare_footprint(struct erofs_ishare_set *set,
 			   size_t naccesses, bool *touched);
 
 int erofs_ishare_find_misses(struct erofs_ishare_set *set);
+/* Append @m to set->misses; -ENOMEM. */
+int erofs_ishare_add_miss(struct erofs_ishare_set *set,
+			  const struct erofs_ishare_miss *m);
 
 #endif

@@ -77,7 +77,8 @@ static enum erofs_ishare_miss_kind miss_kind(const struct erofs_ishare_set *set,
 	return EROFS_ISHARE_MISS_BACKING;
 }
 
-static int add_miss(struct erofs_ishare_set *set, const struct erofs_ishare_miss *m)
+int erofs_ishare_add_miss(struct erofs_ishare_set *set,
+			  const struct erofs_ishare_miss *m)
 {
 	struct erofs_ishare_miss *v;
 
@@ -137,7 +138,7 @@ static int run_misses(struct erofs_ishare_set *set, const struct val_ref *run,
 		m.peer = set->caches[best].first;
 		m.kind = miss_kind(set, &set->files[m.file], &set->files[m.peer]);
 		m.bytes = set->caches[c].pages << EROFS_ISHARE_PAGE_SHIFT;
-		ret = add_miss(set, &m);
+		ret = erofs_ishare_add_miss(set, &m);
 		if (ret)
 			return ret;
 	}
@@ -190,6 +191,10 @@ const char *erofs_ishare_miss_text(enum erofs_ishare_miss_kind k)
 		return "different domain_id";
 	case EROFS_ISHARE_MISS_MOUNT:
 		return "image does not mount";
+	case EROFS_ISHARE_MISS_NO_VALUE:
+		return "no fingerprint";
+	case EROFS_ISHARE_MISS_NO_FEATURE:
+		return "image built without fingerprints";
 	}
 	return "?";
 }
@@ -251,6 +256,11 @@ void erofs_ishare_miss_advice(const struct erofs_ishare_set *set,
 	case EROFS_ISHARE_MISS_MOUNT:
 		snprintf(buf, bufsz, "fix %s so that it mounts",
 			 culprit(set, m, EROFS_ISHARE_NO_MOUNT)->path);
+		break;
+	case EROFS_ISHARE_MISS_NO_VALUE:
+	case EROFS_ISHARE_MISS_NO_FEATURE:
+		snprintf(buf, bufsz, "rebuild %s with mkfs.erofs --ishare_key (or upstream --xattr-inode-digest)",
+			 fi->path);
 		break;
 	}
 }

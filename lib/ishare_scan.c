@@ -36,11 +36,67 @@ struct scan_ctx {
 	struct erofs_errinfo *ei;
 };
 
+/* With several images, an error is only useful with the image it is in. */
+static void name_image(struct erofs_errinfo *ei, int err, const char *image)
+{
+	size_t len = strlen(image), sl;
+
+	if (!ei)
+		return;
+	if (!ei->err) {
+		erofs_err(ei, err, image, NULL);
+		return;
+	}
+	if (!strncmp(ei->subject, image, len) &&
+	    (!ei->subject[len] || ei->subject[len] == ':'))
+		return;
+	if (!ei->subject[0] || len + 2 >= sizeof(ei->subject)) {
+		snprintf(ei->subject, sizeof(ei->subject), "%s", image);
+		return;
+	}
+	/* "IMAGE: " in front, the old subject cut to what still fits */
+	sl = strlen(ei->subject);
+	if (len + 2 + sl >= sizeof(ei->subject))
+		sl = sizeof(ei->subject) - 1 - len - 2;
+	memmove(ei->subject + len + 2, ei->subject, sl);
+	memcpy(ei->subject, image, len);
+	ei->subject[len] = ':';
+	ei->subject[len + 1] = ' ';
+	ei->subject[len + 2 + sl] = '\0';
+}
+
+/*
+ * An image that cannot be read: with a finding hook it is reported and
+ * the other images go on; without, it ends the scan.
+ */
+static int image_error(struct erofs_ishare_scanner *s, uint32_t i, int err,
+		       const struct erofs_ishare_scan_params *params,
+		       struct erofs_errinfo *ei)
+{
+	struct erofs_errinfo *iei;
+
+	if (!params->finding || err == -ENOMEM) {
+		name_image(ei, err, s->set->images[i].path);
+		return err;
+	}
+	iei = calloc(1, sizeof(*iei));
+	if (!iei)
+		return -ENOMEM;
+	if (ei && ei->err)
+		*iei = *ei;
+	erofs_err_clear(ei);
+	name_image(iei, err, s->set->images[i].path);
+	params->finding(params->finding_arg, i, NULL, iei);
+	free(iei);
+	return 0;
+}
+
 int erofs_ishare_scanner_open(struct erofs_ishare_scanner **out,
 			      struct erofs_ishare_set *set,
+			      const struct erofs_ishare_scan_params *params,
 			      struct erofs_errinfo *ei)
 {
-	struct erofs_image_params params = { 0 };
+	struct erofs_image_params iparams = { 0 };
 	struct erofs_ishare_scanner *s;
 	uint32_t i;
 	int ret;
@@ -59,12 +115,17 @@ int erofs_ishare_scanner_open(struct erofs_ishare_scanner **out,
 		return -ENOMEM;
 	}
 	for (i = 0; i < set->nimages; i++) {
-		ret = erofs_image_open(&s->imgs[i], set->images[i].path, &params, ei);
-		if (ret) {
+		ret = erofs_image_open(&s->imgs[i], set->images[i].path, &iparams, ei);
+		s->opened[i] = !ret;
+		/* erofs_image_open names the image itself */
+		if (ret && (!params->finding || ret == -ENOMEM)) {
 			erofs_ishare_scanner_close(s);
 			return ret;
 		}
-		s->opened[i] = true;
+		if (ret) {
+			params->finding(params->finding_arg, i, NULL, ei);
+			erofs_err_clear(ei);
+		}
 	}
 	*out = s;
 	return 0;
@@ -114,10 +175,11 @@ static void mark_meta(struct scan_ctx *c, uint64_t pos, uint64_t len)
 }
 
 /* SHA-256 of the whole content; -EOPNOTSUPP for compressed data. */
-static int content_digest(struct scan_ctx *c, const struct erofs_inode *inode,
-			  uint8_t out[EROFS_SHA256_LEN])
+static int content_digest(struct erofs_ishare_scanner *s,
+			  const struct erofs_image *img,
+			  const struct erofs_inode *inode,
+			  uint8_t out[EROFS_SHA256_LEN], struct erofs_errinfo *ei)
 {
-	const struct erofs_image *img = &c->s->imgs[c->image];
 	struct erofs_sha256 h;
 	uint64_t off = 0;
 	int ret;
@@ -126,14 +188,14 @@ static int content_digest(struct scan_ctx *c, const struct erofs_inode *inode,
 	if (ret)
 		return ret;
 	while (off < inode->size) {
-		ssize_t n = erofs_inode_pread(img, inode, c->s->buf[0], SCAN_CHUNK,
-					      off, c->ei);
+		ssize_t n = erofs_inode_pread(img, inode, s->buf[0], SCAN_CHUNK,
+					      off, ei);
 
 		if (n <= 0) {
 			ret = n < 0 ? (int)n : -EFSCORRUPTED;
 			break;
 		}
-		ret = erofs_sha256_update(&h, c->s->buf[0], n);
+		ret = erofs_sha256_update(&h, s->buf[0], n);
 		if (ret)
 			break;
 		off += n;
@@ -147,7 +209,7 @@ static int content_digest(struct scan_ctx *c, const struct erofs_inode *inode,
 static enum erofs_ishare_fpstate fp_state(struct scan_ctx *c,
 					  const struct erofs_inode *inode,
 					  const uint8_t *value, size_t len,
-					  int *err)
+					  int *err, struct erofs_errinfo *fei)
 {
 	uint8_t digest[EROFS_SHA256_LEN];
 	int ret;
@@ -156,10 +218,10 @@ static enum erofs_ishare_fpstate fp_state(struct scan_ctx *c,
 		return EROFS_ISHARE_FP_OPAQUE;
 	if (!c->params->verify_digests)
 		return EROFS_ISHARE_FP_UNCHECKED;
-	ret = content_digest(c, inode, digest);
+	ret = content_digest(c->s, &c->s->imgs[c->image], inode, digest, fei);
 	if (ret == -EOPNOTSUPP) {
 		/* compressed: say so, do not fail the whole scan */
-		erofs_err_clear(c->ei);
+		erofs_err_clear(fei);
 		return EROFS_ISHARE_FP_UNREADABLE;
 	}
 	if (ret) {
@@ -197,31 +259,62 @@ static int fallback_fingerprint(const struct erofs_image *img,
 	return ret;
 }
 
+/* The fingerprint, or one under a fallback name; none is not an error. */
+static int read_value(const struct erofs_image *img,
+		      const struct erofs_inode *inode, uint8_t **value,
+		      size_t *len, struct erofs_errinfo *ei)
+{
+	int ret = erofs_inode_fingerprint(img, inode, value, len, ei);
+
+	if (ret == -ENODATA) {
+		erofs_err_clear(ei);
+		ret = fallback_fingerprint(img, inode, value, len, ei);
+	}
+	if (ret == -ENODATA) {
+		erofs_err_clear(ei);
+		return 0;
+	}
+	if (!ret && !*value) {
+		/* an empty value is still a value: the kernel rejects it */
+		*value = malloc(1);
+		if (!*value)
+			return -ENOMEM;
+	}
+	return ret;
+}
+
+/*
+ * A file whose xattrs or content cannot be read: with a finding hook it
+ * is reported and recorded as unreadable, and the walk goes on.
+ */
+static int file_error(struct scan_ctx *c, const struct erofs_walk_entry *e,
+		      struct erofs_ishare_file *f, int err,
+		      struct erofs_errinfo *fei)
+{
+	if (!c->params->finding || err == -ENOMEM) {
+		if (c->ei && !c->ei->err)
+			*c->ei = *fei;
+		return err;
+	}
+	if (!fei->err)
+		erofs_err(fei, err, e->path, NULL);
+	c->params->finding(c->params->finding_arg, c->image, e->path, fei);
+	f->read_err = err;
+	f->fpstate = EROFS_ISHARE_FP_UNREADABLE;
+	return 0;
+}
+
 static int add_regular(struct scan_ctx *c, const struct erofs_walk_entry *e)
 {
 	const struct erofs_inode *inode = e->inode;
 	const struct erofs_image *img = &c->s->imgs[c->image];
 	struct erofs_ishare_file f = { 0 };
+	struct erofs_errinfo fei = { 0 };
 	uint8_t *value = NULL;
 	size_t len = 0;
 	int ret, err = 0;
 	int64_t idx;
 
-	ret = erofs_inode_fingerprint(img, inode, &value, &len, c->ei);
-	if (ret == -ENODATA) {
-		erofs_err_clear(c->ei);
-		ret = fallback_fingerprint(img, inode, &value, &len, c->ei);
-	}
-	if (ret == -ENODATA) {
-		erofs_err_clear(c->ei);
-	} else if (ret) {
-		return ret;
-	} else if (!value) {
-		/* an empty value is still a value: the kernel rejects it */
-		value = malloc(1);
-		if (!value)
-			return -ENOMEM;
-	}
 	f.image = c->image;
 	f.nid = inode->nid;
 	f.path = (char *)e->path;
@@ -229,13 +322,27 @@ static int add_regular(struct scan_ctx *c, const struct erofs_walk_entry *e)
 	f.size = inode->size;
 	f.compressed = erofs_inode_read_path(inode) == EROFS_READ_COMPRESSED;
 	f.chunked = inode->layout == EROFS_LAYOUT_CHUNK_BASED;
-	f.value = value;
-	f.value_len = len;
-	f.fpstate = value ? fp_state(c, inode, value, len, &err) :
-			    EROFS_ISHARE_FP_UNCHECKED;
-	idx = err ? err : erofs_ishare_set_add_file(c->s->set, &f);
+	f.fpstate = EROFS_ISHARE_FP_UNCHECKED;
+	ret = read_value(img, inode, &value, &len, &fei);
+	if (!ret && value)
+		f.fpstate = fp_state(c, inode, value, len, &err, &fei);
+	if (ret || err)
+		ret = file_error(c, e, &f, ret ? ret : err, &fei);
+	f.value = ret ? NULL : value;
+	f.value_len = value ? len : 0;
+	idx = ret ? ret : erofs_ishare_set_add_file(c->s->set, &f);
 	free(value);
 	return idx < 0 ? (int)idx : 0;
+}
+
+/* Damage below the root: report it, skip that subtree, go on. */
+static int walk_finding(const char *path, const struct erofs_errinfo *ei,
+			void *arg)
+{
+	struct scan_ctx *c = arg;
+
+	c->params->finding(c->params->finding_arg, c->image, path, ei);
+	return 0;
 }
 
 static int visit(const struct erofs_walk_entry *e, void *arg)
@@ -259,40 +366,14 @@ static int visit(const struct erofs_walk_entry *e, void *arg)
 	return add_regular(c, e);
 }
 
-/* With several images, an error is only useful with the image it is in. */
-static void name_image(struct erofs_errinfo *ei, int err, const char *image)
-{
-	size_t len = strlen(image), sl;
-
-	if (!ei)
-		return;
-	if (!ei->err) {
-		erofs_err(ei, err, image, NULL);
-		return;
-	}
-	if (!strncmp(ei->subject, image, len) &&
-	    (!ei->subject[len] || ei->subject[len] == ':'))
-		return;
-	if (!ei->subject[0] || len + 2 >= sizeof(ei->subject)) {
-		snprintf(ei->subject, sizeof(ei->subject), "%s", image);
-		return;
-	}
-	/* "IMAGE: " in front, the old subject cut to what still fits */
-	sl = strlen(ei->subject);
-	if (len + 2 + sl >= sizeof(ei->subject))
-		sl = sizeof(ei->subject) - 1 - len - 2;
-	memmove(ei->subject + len + 2, ei->subject, sl);
-	memcpy(ei->subject, image, len);
-	ei->subject[len] = ':';
-	ei->subject[len + 1] = ' ';
-	ei->subject[len + 2 + sl] = '\0';
-}
-
 static int scan_image(struct erofs_ishare_scanner *s, uint32_t i,
 		      const struct erofs_ishare_scan_params *params,
 		      struct erofs_errinfo *ei)
 {
-	const struct erofs_walk_ops ops = { .visit = visit };
+	const struct erofs_walk_ops ops = {
+		.visit = visit,
+		.finding = params->finding ? walk_finding : NULL,
+	};
 	struct scan_ctx c = { s, params, i, NULL, 0, ei };
 	int ret;
 
@@ -303,9 +384,7 @@ static int scan_image(struct erofs_ishare_scanner *s, uint32_t i,
 		return -ENOMEM;
 	ret = erofs_walk(&s->imgs[i], UINT64_MAX, NULL, &ops, &c, ei);
 	free(c.meta_seen);
-	if (ret)
-		name_image(ei, ret, s->set->images[i].path);
-	return ret;
+	return ret ? image_error(s, i, ret, params, ei) : 0;
 }
 
 int erofs_ishare_scan(struct erofs_ishare_scanner *s,
@@ -316,6 +395,9 @@ int erofs_ishare_scan(struct erofs_ishare_scanner *s,
 	int ret;
 
 	for (i = 0; i < s->set->nimages; i++) {
+		/* one that did not open was reported then */
+		if (!s->opened[i])
+			continue;
 		ret = scan_image(s, i, params, ei);
 		if (ret)
 			return ret;
@@ -335,6 +417,8 @@ int erofs_ishare_scanner_compare(void *ctx, const struct erofs_ishare_file *a,
 
 	if (a->size != b->size)
 		return 1;
+	if (a->read_err || b->read_err)
+		return a->read_err ? a->read_err : b->read_err;
 	ret = erofs_inode_read(ia, a->nid, &na, NULL);
 	if (!ret)
 		ret = erofs_inode_read(ib, b->nid, &nb, NULL);
@@ -353,4 +437,22 @@ int erofs_ishare_scanner_compare(void *ctx, const struct erofs_ishare_file *a,
 		off += x;
 	}
 	return 0;
+}
+
+int erofs_ishare_scanner_digest(void *ctx, const struct erofs_ishare_file *f,
+				uint8_t digest[32])
+{
+	struct erofs_ishare_scanner *s = ctx;
+	const struct erofs_image *img = &s->imgs[f->image];
+	struct erofs_inode inode;
+	int ret;
+
+	if (f->read_err)
+		return f->read_err;
+	if (f->compressed)
+		return -EOPNOTSUPP;
+	ret = erofs_inode_read(img, f->nid, &inode, NULL);
+	if (!ret)
+		ret = content_digest(s, img, &inode, digest, NULL);
+	return ret;
 }

@@ -89,6 +89,11 @@ struct erofs_ishare_image {
 	/* model output */
 	int mount_err;			/* 0, -EUCLEAN or -EINVAL */
 	bool sharing_on;
+
+	/* erofs_ishare_match_content() output, for files without a value */
+	uint64_t nofp_files;		/* identical to a file elsewhere */
+	uint64_t nofp_bytes;		/* page cache bytes they cost */
+	uint64_t nofp_not_compared;	/* size matches, content not read */
 };
 
 struct erofs_ishare_file {
@@ -99,6 +104,7 @@ struct erofs_ishare_file {
 	uint64_t size;
 	bool compressed;
 	bool chunked;
+	int read_err;			/* content could not be read: -errno */
 	uint8_t *value;			/* fingerprint value, NULL if none */
 	uint32_t value_len;
 	enum erofs_ishare_fpstate fpstate;
@@ -145,6 +151,9 @@ enum erofs_ishare_miss_kind {
 	EROFS_ISHARE_MISS_OPTION,
 	EROFS_ISHARE_MISS_DOMAIN,
 	EROFS_ISHARE_MISS_MOUNT,
+	/* same content found by SHA-256, but no fingerprint to share by */
+	EROFS_ISHARE_MISS_NO_VALUE,	/* this file has none */
+	EROFS_ISHARE_MISS_NO_FEATURE,	/* its image was built without any */
 };
 
 struct erofs_ishare_miss {
@@ -178,7 +187,11 @@ struct erofs_ishare_totals {
 	uint64_t shared_groups;
 	uint64_t unsafe_groups;
 	uint64_t unverifiable_groups;
-	uint64_t near_miss_bytes;
+	uint64_t near_miss_bytes;	/* every near miss, content ones too */
+	/* files without a value matched by content, and those not read */
+	uint64_t nofp_files;
+	uint64_t nofp_bytes;
+	uint64_t nofp_not_compared;
 };
 
 /*
@@ -267,6 +280,26 @@ typedef int (*erofs_ishare_compare_fn)(void *ctx,
 				       const struct erofs_ishare_file *b);
 int erofs_ishare_check_groups(struct erofs_ishare_set *set, bool trust_values,
 			      erofs_ishare_compare_fn compare, void *ctx);
+
+/*
+ * Near misses by content, after erofs_ishare_model_run(): files left out
+ * for want of a fingerprint (their image lacks the feature, or they lack
+ * a value) whose SHA-256 equals that of an eligible file's "sha256:"
+ * value, or of another such file, with the same domain and read path.
+ * Only files whose size some other candidate or eligible file has are
+ * hashed, through @digest, which returns 0, -EOPNOTSUPP when the content
+ * cannot be read yet, or another negative errno. With @digest NULL
+ * nothing is read. Files not read are counted as not compared; only
+ * -ENOMEM stops the matching. Adds to set->misses and the totals.
+ */
+typedef int (*erofs_ishare_digest_fn)(void *ctx,
+				      const struct erofs_ishare_file *f,
+				      uint8_t digest[32]);
+int erofs_ishare_match_content(struct erofs_ishare_set *set,
+			       erofs_ishare_digest_fn digest, void *ctx);
+
+/* True for the near misses erofs_ishare_match_content() finds. */
+bool erofs_ishare_miss_is_content(enum erofs_ishare_miss_kind k);
 
 /* True when @value is "sha256:" followed by 32 bytes. */
 bool erofs_ishare_value_is_sha256(const uint8_t *value, uint32_t len);

@@ -17,6 +17,16 @@ struct erofs_ishare_scan_params {
 	 * written and the report says it trusted them.
 	 */
 	bool verify_digests;
+	/*
+	 * With @finding, damage is reported through it and the scan goes on:
+	 * a file whose xattrs or content cannot be read is recorded with its
+	 * read_err, a subtree the walk cannot enter is skipped, and an image
+	 * that cannot be opened or walked from its root ends only its own
+	 * scan (@path NULL then). Without it the first error ends the scan.
+	 */
+	void (*finding)(void *arg, uint32_t image, const char *path,
+			const struct erofs_errinfo *ei);
+	void *finding_arg;
 };
 
 /* The open images of one set; kept open so groups can be compared. */
@@ -25,9 +35,13 @@ struct erofs_ishare_scanner;
 /* Open every image of @set (paths and mount options already added). */
 int erofs_ishare_scanner_open(struct erofs_ishare_scanner **out,
 			      struct erofs_ishare_set *set,
+			      const struct erofs_ishare_scan_params *params,
 			      struct erofs_errinfo *ei);
 
-/* Add each image's superblock facts, metadata pages and regular files. */
+/*
+ * Add each image's superblock facts, metadata pages and regular files.
+ * @params must be the ones the scanner was opened with.
+ */
 int erofs_ishare_scan(struct erofs_ishare_scanner *s,
 		      const struct erofs_ishare_scan_params *params,
 		      struct erofs_errinfo *ei);
@@ -35,6 +49,10 @@ int erofs_ishare_scan(struct erofs_ishare_scanner *s,
 /* erofs_ishare_compare_fn over the scanner's images (ctx = scanner). */
 int erofs_ishare_scanner_compare(void *ctx, const struct erofs_ishare_file *a,
 				 const struct erofs_ishare_file *b);
+
+/* erofs_ishare_digest_fn over the scanner's images (ctx = scanner). */
+int erofs_ishare_scanner_digest(void *ctx, const struct erofs_ishare_file *f,
+				uint8_t digest[32]);
 
 void erofs_ishare_scanner_close(struct erofs_ishare_scanner *s);
 

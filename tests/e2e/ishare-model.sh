@@ -146,6 +146,77 @@ for pair in "lz1.img lz2.img" "lz1.img plain2.img"; do
 		fail "fsck $pair summary: $(cat "$work/c.out")"
 done
 
+# ---- near misses by content: an image built without fingerprints ---------
+# s1 with fingerprints, s2 without (both our mkfs): files of s2 identical
+# to one in s1 (or to another s2 file) cost their pages. Expected from the
+# host kernel's view: every non-empty s2 file whose (sha256, size) occurs
+# in s1 costs its pages; among s2 files alone, all but one of each class.
+MKFS=$TOOLS_DIR/mkfs/mkfs.erofs
+"$MKFS" --quiet -T0 --ishare_key fp1.img "$work/img/s1" || fail "our mkfs --ishare_key"
+"$MKFS" --quiet -T0 nofp2.img "$work/img/s2" || fail "our mkfs without fingerprints"
+mount -t erofs -o loop,ro fp1.img "$work/m1"
+mount -t erofs -o loop,ro nofp2.img "$work/m2"
+for m in m1 m2; do
+	find "$work/$m" -type f -size +0 -printf '%s %P\n' | while read -r size path; do
+		echo "$m $size $(sha256sum <"$work/$m/$path" | cut -c1-64) /$path"
+	done
+done | sort -k1,1 -k4,4 >"$work/nofp.files"
+umount "$work/m1" "$work/m2"
+# "bytes path" of every s2 file that should be listed
+awk '$1 == "m1" { t[$3 " " $2] = 1 }
+     $1 == "m2" { k = $3 " " $2; if ((k in t) || (k in seen)) print int(($2 + 4095) / 4096) * 4096, $4; seen[k] = 1 }' \
+	"$work/nofp.files" | sort -k2 >"$work/nofp.want"
+[ -s "$work/nofp.want" ] || fail "test trees share no file between s1 and s2"
+want_bytes=$(awk '{ b += $1 } END { print b }' "$work/nofp.want")
+want_n=$(wc -l <"$work/nofp.want")
+"$DUMP" --ishare-report --json fp1.img nofp2.img >"$work/nofp.json" || fail "dump on fp1.img nofp2.img"
+jq -r '.near_misses[] | select(.reason == "no_fingerprint" and .file.image == 1 and .peer.image == 0) | "\(.bytes) \(.file.path)"' \
+	"$work/nofp.json" | sort -k2 >"$work/nofp.got"
+diff -u "$work/nofp.want" "$work/nofp.got" >&2 || fail "no_fingerprint near misses differ from the host's view"
+[ "$(jq -c '[.near_miss_bytes, .no_fingerprint, .images[1].no_fingerprint_bytes]' "$work/nofp.json")" = \
+	"[$want_bytes,{\"compared\":true,\"files\":$want_n,\"bytes\":$want_bytes,\"not_compared\":0},$want_bytes]" ] ||
+	fail "no_fingerprint totals: $(jq -c '[.near_miss_bytes, .no_fingerprint, .images[1].no_fingerprint_bytes]' "$work/nofp.json"), want $want_n files / $want_bytes bytes"
+jq -e '.near_misses | all(.reason != "no_fingerprint" or (.text == "image built without fingerprints" and .fix == "rebuild nofp2.img with mkfs.erofs --ishare_key (or upstream --xattr-inode-digest)"))' \
+	"$work/nofp.json" >/dev/null || fail "no_fingerprint text or fix: $(jq -c '.near_misses[0]' "$work/nofp.json")"
+"$DUMP" --ishare-report fp1.img nofp2.img >"$work/nofp.txt"
+line=$(printf '  [1] nofp2.img: %s files / %s MB identical to files elsewhere but without a fingerprint (image built without fingerprints): rebuild with mkfs.erofs --ishare_key (or upstream --xattr-inode-digest)' \
+	"$want_n" "$(awk -v b="$want_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')")
+grep -qxF -- "$line" "$work/nofp.txt" || fail "table lacks: $line; got: $(grep -A3 'without a fingerprint' "$work/nofp.txt")"
+# --trust reads no content: the report says so, and finds nothing by content
+"$DUMP" --ishare-report --trust fp1.img nofp2.img >"$work/nofp.txt"
+grep -qx 'Near misses without a fingerprint: not compared (--trust reads no content)' "$work/nofp.txt" &&
+	grep -qE '^  \[1\] nofp2.img: [1-9][0-9]* files without a fingerprint, of sizes found elsewhere: not compared \(--trust\)$' "$work/nofp.txt" ||
+	fail "--trust does not say it did not compare: $(grep -i 'fingerprint' "$work/nofp.txt")"
+"$DUMP" --ishare-report --trust --json fp1.img nofp2.img >"$work/nofp.json"
+[ "$(jq -c '[.no_fingerprint.compared, .no_fingerprint.files, .no_fingerprint.not_compared >= '"$want_n"', ([.near_misses[] | select(.reason == "no_fingerprint")] | length)]' "$work/nofp.json")" = '[false,0,true,0]' ] ||
+	fail "--trust JSON: $(jq -c .no_fingerprint "$work/nofp.json")"
+
+# ---- fsck --check-ishare carries on past a file it cannot read --------------
+# forged2.img with /same.bin's data block address (inode bytes 16-18)
+# pointed far past the end: that file is reported, diff.bin is still
+# found forged, and an image that cannot be opened stops only itself.
+cp forged2.img "$work/bad2.img"
+pos=$("$DUMP" --path=/same.bin "$work/bad2.img" | awk '/^Position:/ { print $2 }')
+[ -n "$pos" ] || fail "no inode position for /same.bin"
+for k in 16 17 18; do
+	python3 "$HERE/lib/patch-image.py" "$work/bad2.img" set $((pos + k)) 0x7f
+done
+rc=0
+"$FSCK" --check-ishare nonexistent.img plain1.img "$work/bad2.img" >"$work/e2.out" 2>"$work/e2.err" || rc=$?
+[ "$rc" = 12 ] || fail "fsck on a missing image and a damaged file: exit $rc, want 12 (4|8): $(cat "$work/e2.err")"
+grep -qx 'fsck.erofs: nonexistent.img: cannot open: No such file or directory' "$work/e2.err" ||
+	fail "no line for the missing image: $(cat "$work/e2.err")"
+grep -qx "fsck.erofs: $work/bad2.img:/same.bin: data blocks beyond the end of the image" "$work/e2.err" ||
+	fail "no finding line for the damaged file: $(cat "$work/e2.err")"
+grep -qx "fsck.erofs: $work/bad2.img:/diff.bin: fingerprint does not match the content" "$work/e2.err" ||
+	fail "files after the damaged one not verified: $(cat "$work/e2.err")"
+want_files=$(($(wc -l <"$work/files") - 1))
+grep -qx "3 images, $want_files regular files, .*; 1 files not checked; 1 image not fully read" "$work/e2.out" ||
+	fail "fsck summary after a damaged file: $(cat "$work/e2.out"), want $want_files files"
+rc=0
+"$FSCK" --check-ishare plain1.img "$work/bad2.img" >"$work/e2.out" 2>"$work/e2.err" || rc=$?
+[ "$rc" = 4 ] || fail "fsck on a damaged file: exit $rc, want 4"
+
 # ---- bad input: one line, non-zero, nothing on stdout -----------------------
 rc=0
 "$DUMP" --ishare-report plain1.img nonexistent.img >"$work/bad.out" 2>"$work/bad.err" || rc=$?
@@ -159,19 +230,22 @@ rc=0
 [ "$rc" != 0 ] && [ ! -s "$work/bad.out" ] || fail "bad trace accepted"
 grep -qx "dump.erofs: $work/t: trace line 1: no regular file '/nope' in image 0" "$work/bad.err" ||
 	fail "bad trace message: $(cat "$work/bad.err")"
-# a damaged image among several: one line naming the image
+# a damaged image among several: dump stops with one line naming the image
+# (exit 1); fsck reports every path it cannot read, one line each, checks
+# the rest and exits 4
 head -c 8192 plain2.img >"$work/trunc.img"
-# (dump: 1, image unreadable; fsck: 4, damage found)
-for t in "$DUMP --ishare-report:1" "$FSCK --check-ishare:4"; do
-	rc=0
-	${t%:*} plain1.img "$work/trunc.img" >"$work/bad.out" 2>"$work/bad.err" || rc=$?
-	tool=${t%% *}
-	tool=${tool##*/}
-	[ "$rc" = "${t##*:}" ] || fail "$tool on a truncated image: exit $rc"
-	[ "$(wc -l <"$work/bad.err")" = 1 ] &&
-		grep -qE "^$tool: $work/trunc.img: inode [0-9]+: inode beyond the end of the image\$" "$work/bad.err" ||
-		fail "$tool on a truncated image: $(cat "$work/bad.err")"
-done
+rc=0
+"$DUMP" --ishare-report plain1.img "$work/trunc.img" >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+[ "$rc" = 1 ] && [ ! -s "$work/bad.out" ] && [ "$(wc -l <"$work/bad.err")" = 1 ] &&
+	grep -qE "^dump.erofs: $work/trunc.img: inode [0-9]+: inode beyond the end of the image\$" "$work/bad.err" ||
+	fail "dump.erofs on a truncated image (exit $rc): $(cat "$work/bad.err")"
+rc=0
+"$FSCK" --check-ishare plain1.img "$work/trunc.img" >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+n=$(wc -l <"$work/bad.err")
+[ "$rc" = 4 ] && [ "$n" -ge 1 ] &&
+	[ "$(grep -cE "^fsck.erofs: $work/trunc.img:/[^:]+: (inode|data blocks) beyond the end of the image\$" "$work/bad.err")" = "$n" ] &&
+	grep -qE "^2 images, .*; $n files not checked\$" "$work/bad.out" ||
+	fail "fsck.erofs on a truncated image (exit $rc): $(cat "$work/bad.err" "$work/bad.out")"
 rc=0
 "$DUMP" --ishare-report --trace="$work" plain1.img >"$work/bad.out" 2>"$work/bad.err" || rc=$?
 [ "$rc" = 1 ] && [ ! -s "$work/bad.out" ] && grep -qx "dump.erofs: $work: Is a directory" "$work/bad.err" ||

@@ -2,6 +2,7 @@
 /* The page-cache-sharing model on hand-made image and file records. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "erofs/format.h"
@@ -518,4 +519,141 @@ Test(ishare, near_miss_tie_lists_the_file_that_cannot_share)
 	cr_expect_eq(set.misses[0].file, fa);
 	cr_expect_eq(set.misses[0].peer, fb);
 	cr_expect_eq(set.misses[0].kind, EROFS_ISHARE_MISS_FEATURE);
+}
+
+/* Content digests for files without a value: the first path byte. */
+static int digest_by_name(void *ctx, const struct erofs_ishare_file *f,
+			  uint8_t digest[32])
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	if (f->path[0] == '!')
+		return -EIO;
+	memset(digest, f->path[0], 32);
+	return 0;
+}
+
+/* A file with no value; its content digest is all @seed bytes. */
+static uint32_t bare(uint32_t img, char seed, const char *rest, uint64_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%c%s", seed, rest);
+	return file_v(img, path, size, NULL, 0, false);
+}
+
+/* Two images in one domain; the second built without fingerprints. */
+static void fingerprinted_and_not(uint32_t *a, uint32_t *b)
+{
+	*a = image("inode_share,domain_id=d");
+	*b = image("inode_share,domain_id=d");
+	set.images[*b].has_feature = false;
+}
+
+Test(ishare, file_without_value_matches_an_eligible_twin_by_content)
+{
+	uint32_t a, b, pa, twin, other;
+	int calls = 0;
+
+	fingerprinted_and_not(&a, &b);
+	pa = file(a, "/same", 70000, 'x');
+	twin = bare(b, 'x', "/same", 70000);
+	other = bare(b, 'y', "/other", 70000);
+	/* a size nobody else has: never read */
+	bare(b, 'x', "/unique", 123);
+	run();
+	cr_assert_eq(erofs_ishare_match_content(&set, digest_by_name, &calls), 0);
+	cr_expect_eq(calls, 2);
+	cr_assert_eq(set.nmisses, 1);
+	cr_expect_eq(set.misses[0].file, twin);
+	cr_expect_eq(set.misses[0].peer, pa);
+	cr_expect_eq(set.misses[0].kind, EROFS_ISHARE_MISS_NO_FEATURE);
+	/* 70000 bytes: 18 pages */
+	cr_expect_eq(set.misses[0].bytes, 18 * 4096);
+	cr_expect_eq(set.totals.near_miss_bytes, 18 * 4096);
+	cr_expect_eq(set.totals.nofp_files, 1);
+	cr_expect_eq(set.images[b].nofp_files, 1);
+	cr_expect_eq(set.images[b].nofp_bytes, 18 * 4096);
+	cr_expect_eq(set.images[b].nofp_not_compared, 0);
+	(void)other;
+}
+
+Test(ishare, files_without_values_match_each_other)
+{
+	uint32_t a = image("inode_share,domain_id=d");
+	uint32_t first, second, third;
+	int calls = 0;
+
+	first = bare(a, 'z', "/1", 5000);
+	second = bare(a, 'z', "/2", 5000);
+	third = bare(a, 'z', "/3", 5000);
+	run();
+	cr_assert_eq(set.files[first].reason, EROFS_ISHARE_NO_VALUE);
+	cr_assert_eq(erofs_ishare_match_content(&set, digest_by_name, &calls), 0);
+	cr_assert_eq(set.nmisses, 2);
+	cr_expect_eq(set.misses[0].file, second);
+	cr_expect_eq(set.misses[1].file, third);
+	cr_expect_eq(set.misses[0].peer, first);
+	cr_expect_eq(set.misses[0].kind, EROFS_ISHARE_MISS_NO_VALUE);
+	cr_expect_eq(set.totals.nofp_bytes, 2 * 2 * 4096);
+}
+
+Test(ishare, content_matching_needs_same_domain_and_a_trusted_value)
+{
+	uint32_t a = image("inode_share,domain_id=d");
+	uint32_t b = image("inode_share,domain_id=e");
+	uint32_t c = image("inode_share,domain_id=d");
+	int calls = 0;
+
+	set.images[b].has_feature = false;
+	set.images[c].has_feature = false;
+	file(a, "/p", 9000, 'x');
+	/* another domain: would not share even with a fingerprint */
+	bare(b, 'x', "/q", 9000);
+	file(a, "/bad", 7000, 'w');
+	bare(c, 'w', "/r", 7000);
+	run();
+	/* a value known to be wrong says nothing about the content */
+	set.files[2].fpstate = EROFS_ISHARE_FP_MISMATCH;
+	cr_assert_eq(erofs_ishare_match_content(&set, digest_by_name, &calls), 0);
+	cr_expect_eq(set.nmisses, 0);
+	cr_expect_eq(set.totals.nofp_files, 0);
+}
+
+Test(ishare, unread_candidates_are_counted_not_compared)
+{
+	uint32_t a, b;
+	int calls = 0;
+
+	fingerprinted_and_not(&a, &b);
+	file(a, "/p", 9000, 'x');
+	file_v(b, "x/compressed", 9000, NULL, 0, true);
+	bare(b, '!', "/unreadable", 9000);
+	run();
+	cr_assert_eq(erofs_ishare_match_content(&set, digest_by_name, &calls), 0);
+	cr_expect_eq(calls, 1);
+	cr_expect_eq(set.nmisses, 0);
+	cr_expect_eq(set.images[b].nofp_not_compared, 2);
+	/* without a digest function (--trust) nothing is read */
+	cr_assert_eq(erofs_ishare_match_content(&set, NULL, NULL), 0);
+	cr_expect_eq(set.totals.nofp_not_compared, 2);
+	cr_expect_eq(set.images[b].nofp_not_compared, 2);
+}
+
+Test(ishare, a_value_based_near_miss_is_not_counted_again_by_content)
+{
+	uint32_t a, b;
+	int calls = 0;
+
+	/* the fallback name found a value: the value's near miss covers it */
+	fingerprinted_and_not(&a, &b);
+	file(a, "/p", 9000, 'x');
+	file(b, "x/q", 9000, 'x');
+	run();
+	cr_assert_eq(set.nmisses, 1);
+	cr_expect_eq(set.misses[0].kind, EROFS_ISHARE_MISS_FEATURE);
+	cr_assert_eq(erofs_ishare_match_content(&set, digest_by_name, &calls), 0);
+	cr_expect_eq(calls, 0);
+	cr_expect_eq(set.nmisses, 1);
 }
