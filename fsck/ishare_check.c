@@ -359,6 +359,11 @@ static int check(struct erofs_ishare_set *set, struct scan_findings *sf)
 	return 0;
 }
 
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 int fsck_check_ishare(int argc, char **argv)
 {
 	struct erofs_ishare_set set;
@@ -380,15 +385,17 @@ int fsck_check_ishare(int argc, char **argv)
 	unchecked += sf.paths;
 	status |= report_images(&set);
 	status |= report_groups(&set);
-	printf("%u images, %llu regular files, %llu shared groups: %llu unsafe, %llu unverified; %llu files not checked",
-	       set.nimages, (unsigned long long)t->files,
-	       (unsigned long long)t->shared_groups,
+	printf("%u image%s, %llu regular file%s, %llu shared group%s: "
+	       "%llu unsafe, %llu unverified; %llu file%s not checked",
+	       set.nimages, plural(set.nimages),
+	       (unsigned long long)t->files, plural(t->files),
+	       (unsigned long long)t->shared_groups, plural(t->shared_groups),
 	       (unsigned long long)t->unsafe_groups,
 	       (unsigned long long)t->unverifiable_groups,
-	       (unsigned long long)unchecked);
+	       (unsigned long long)unchecked, plural(unchecked));
 	if (sf.images)
 		printf("; %llu image%s not fully read",
-		       (unsigned long long)sf.images, sf.images > 1 ? "s" : "");
+		       (unsigned long long)sf.images, plural(sf.images));
 	putchar('\n');
 	erofs_ishare_set_free(&set);
 	return status;
