@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 #include "erofs/data_pass.h"
 #include "erofs/digest.h"
+#include "erofs/format.h"
 #include "erofs/writer.h"
 
 /*
@@ -138,7 +140,62 @@ static bool same_as_scanned(const struct erofs_wnode *n, const struct stat *st)
 	       (uint32_t)st->st_ctim.tv_nsec == n->src_ctime_nsec;
 }
 
-static int open_source(struct erofs_errinfo *ei, const char *path)
+/*
+ * A path longer than PATH_MAX cannot be opened in one call: walk it from
+ * SOURCE_DIR a component at a time, following no symlink on the way (the
+ * scan did not either). The scan built @path as SOURCE_DIR/rel/name.
+ */
+static int open_long(const char *source, const char *path, int flags)
+{
+	size_t slen = strlen(source);
+	const char *p = path + slen, *end;
+	char name[EROFS_NAME_LEN + 1];
+	int dfd, fd, err;
+
+	if (strncmp(path, source, slen) || *p != '/')
+		return -ENAMETOOLONG;
+	dfd = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		end = strchr(p, '/');
+		if (!end)
+			break;
+		if (end - p > EROFS_NAME_LEN) {
+			close(dfd);
+			return -ENAMETOOLONG;
+		}
+		memcpy(name, p, end - p);
+		name[end - p] = '\0';
+		fd = openat(dfd, name,
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		err = errno;
+		close(dfd);
+		if (fd < 0)
+			return -err;
+		dfd = fd;
+		p = end;
+	}
+	fd = openat(dfd, p, flags);
+	err = errno;
+	close(dfd);
+	return fd < 0 ? -err : fd;
+}
+
+static int open_path(const char *source, const char *path, int flags)
+{
+	int fd;
+
+	if (strlen(path) >= PATH_MAX)
+		return open_long(source, path, flags);
+	fd = open(path, flags);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_source(struct erofs_errinfo *ei, const char *source,
+		       const char *path)
 {
 	/*
 	 * O_NONBLOCK: a file swapped for a FIFO since the scan must fail the
@@ -146,12 +203,12 @@ static int open_source(struct erofs_errinfo *ei, const char *path)
 	 * files. O_NOATIME is a courtesy only the file's owner may ask for.
 	 */
 	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-	int fd = open(path, flags | O_NOATIME);
+	int fd = open_path(source, path, flags | O_NOATIME);
 
-	if (fd < 0 && errno == EPERM)
-		fd = open(path, flags);
+	if (fd == -EPERM)
+		fd = open_path(source, path, flags);
 	if (fd < 0)
-		return erofs_err(ei, -errno, path, NULL);
+		return erofs_err(ei, fd, path, NULL);
 	return fd;
 }
 
@@ -212,7 +269,7 @@ static int stream_file(struct data_worker *wk, struct erofs_wnode *n,
 		.ei = &wk->ei,
 	};
 	struct erofs_sha256 h = { 0 };
-	int fd = open_source(&wk->ei, n->src.path), ret;
+	int fd = open_source(&wk->ei, wk->w->source, n->src.path), ret;
 
 	if (fd < 0)
 		return fd;

@@ -5,9 +5,16 @@
  * for SOURCE_DIR itself), names are sorted bytewise so the image never
  * depends on readdir order, and hard links are recognised by (st_dev,
  * st_ino).
+ *
+ * Entries are reached relative to their directory's fd (fstatat, openat,
+ * readlinkat): a tree may be deeper than PATH_MAX allows one path to be,
+ * and the full path is only built for messages and the data pass.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +23,34 @@
 #include <unistd.h>
 #include "erofs/format.h"
 #include "erofs/writer.h"
+
+/*
+ * Directories up to this depth keep their fd open while their subtrees
+ * are scanned; deeper ones close it meanwhile and reopen it from the
+ * nearest open ancestor, so no tree can exhaust the fd table.
+ */
+#define SCAN_KEEP_FDS	256
+
+/* A directory being scanned: the chain from the root to the current one. */
+struct scan_level {
+	struct scan_level *up;
+	const char *name;		/* in @up */
+	const char *path;		/* full, for messages */
+	int fd;				/* -1 while closed, see SCAN_KEEP_FDS */
+	unsigned int depth;
+	dev_t dev;
+	ino_t ino;
+};
+
+/*
+ * Where one source object is: @name in directory @dfd, and its full path.
+ * The root is reached by its path alone (dfd AT_FDCWD, name == path).
+ */
+struct scan_at {
+	int dfd;
+	const char *name;
+	const char *path;
+};
 
 struct name_list {
 	char **names;
@@ -51,15 +86,21 @@ static int name_ptr_cmp(const void *a, const void *b)
 	return erofs_name_cmp(x, strlen(x), y, strlen(y));
 }
 
-static int read_names(struct erofs_writer *w, const char *path,
+static int read_names(struct erofs_writer *w, int dfd, const char *path,
 		      struct name_list *l)
 {
-	DIR *d = opendir(path);
+	/* a fresh fd of its own: closedir() closes it, the level keeps dfd */
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 	int ret = 0;
 
-	if (!d)
-		return erofs_err(w->ei, -errno, path, NULL);
+	if (!d) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		return erofs_err(w->ei, ret, path, NULL);
+	}
 	for (errno = 0; !ret && (de = readdir(d)); errno = 0) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -133,10 +174,11 @@ static void set_times(const struct erofs_writer *w, struct erofs_wnode *n,
 }
 
 static int read_symlink(struct erofs_writer *w, struct erofs_wnode *n,
-			const char *path)
+			const struct scan_at *at)
 {
+	const char *path = at->path;
 	char buf[EROFS_MAX_SYMLINK + 2];
-	ssize_t len = readlink(path, buf, sizeof(buf));
+	ssize_t len = readlinkat(at->dfd, at->name, buf, sizeof(buf));
 
 	if (len < 0)
 		return erofs_err(w->ei, -errno, path, NULL);
@@ -201,12 +243,30 @@ static ssize_t get_value(const char *path, const char *name, char **buf,
 	}
 }
 
+/*
+ * The l*xattr calls take a path and there are no *at variants in libc.
+ * A full path that is too long goes through the directory's fd instead:
+ * the kernel resolves /proc/self/fd/N to the directory and then looks up
+ * the name, without following it when it is a symlink.
+ */
+static const char *xattr_path(const struct scan_at *at, char *buf,
+			      size_t bufsz)
+{
+	if (at->dfd == AT_FDCWD || strlen(at->path) < PATH_MAX)
+		return at->path;
+	snprintf(buf, bufsz, "/proc/self/fd/%d/%s", at->dfd, at->name);
+	return buf;
+}
+
 static int read_xattrs(struct erofs_writer *w, struct erofs_wnode *n,
-		       const char *path)
+		       const struct scan_at *at)
 {
 	char *names = NULL, *value = NULL, *name;
+	char pbuf[32 + EROFS_NAME_LEN];
+	const char *lpath = xattr_path(at, pbuf, sizeof(pbuf));
+	const char *path = at->path;
 	size_t vcap = 0;
-	ssize_t len = llistxattr(path, NULL, 0);
+	ssize_t len = llistxattr(lpath, NULL, 0);
 	int ret = 0;
 
 	if (len < 0 && (errno == ENOTSUP || errno == ENODATA))
@@ -216,12 +276,12 @@ static int read_xattrs(struct erofs_writer *w, struct erofs_wnode *n,
 	names = malloc(len);
 	if (!names)
 		return erofs_err(w->ei, -ENOMEM, path, NULL);
-	len = llistxattr(path, names, len);
+	len = llistxattr(lpath, names, len);
 	if (len < 0)
 		ret = erofs_err(w->ei, errno == ERANGE ? -EAGAIN : -errno, path,
 				errno == ERANGE ? "file changed during build" : NULL);
 	for (name = names; !ret && name < names + len; name += strlen(name) + 1) {
-		ssize_t vlen = get_value(path, name, &value, &vcap);
+		ssize_t vlen = get_value(lpath, name, &value, &vcap);
 
 		if (vlen < 0 && errno == ENODATA)
 			continue;	/* removed meanwhile: not part of it */
@@ -237,8 +297,9 @@ static int read_xattrs(struct erofs_writer *w, struct erofs_wnode *n,
 }
 
 static int fill_node(struct erofs_writer *w, struct erofs_wnode *n,
-		     const struct stat *st, const char *path)
+		     const struct stat *st, const struct scan_at *at)
 {
+	const char *path = at->path;
 	int ret = 0;
 
 	n->mode = st->st_mode & 0177777;
@@ -258,7 +319,7 @@ static int fill_node(struct erofs_writer *w, struct erofs_wnode *n,
 		w->prog.files_total += !!n->size;
 		break;
 	case S_IFLNK:
-		ret = read_symlink(w, n, path);
+		ret = read_symlink(w, n, at);
 		break;
 	case S_IFCHR:
 	case S_IFBLK:
@@ -274,17 +335,81 @@ static int fill_node(struct erofs_writer *w, struct erofs_wnode *n,
 				 "unsupported file type");
 	}
 	if (!ret && w->p->xattr_tolerance >= 0)
-		ret = read_xattrs(w, n, path);
+		ret = read_xattrs(w, n, at);
 	w->n_inodes++;
 	return ret;
 }
 
+#define LEVEL_OPEN_FLAGS	(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+/*
+ * Take @fd as the level's fd if it is still the directory that was
+ * stat'ed: the tree is live, and a rename meanwhile must not graft
+ * another subtree in.
+ */
+static int set_level_fd(struct erofs_writer *w, struct scan_level *lv, int fd)
+{
+	struct stat st;
+
+	if (fd < 0)
+		return erofs_err(w->ei, fd, lv->path, NULL);
+	if (fstat(fd, &st) || st.st_dev != lv->dev || st.st_ino != lv->ino) {
+		close(fd);
+		return erofs_err(w->ei, -EAGAIN, lv->path,
+				 "file changed during build");
+	}
+	lv->fd = fd;
+	return 0;
+}
+
+/* A new fd of @lv, walked to from its nearest ancestor with an open fd. */
+static int walk_to(const struct scan_level *lv)
+{
+	const struct scan_level *up = lv->up;
+	int pfd = up->fd >= 0 ? up->fd : walk_to(up);
+	int fd, err;
+
+	if (pfd < 0)
+		return pfd;
+	fd = openat(pfd, lv->name, LEVEL_OPEN_FLAGS);
+	err = errno;
+	if (pfd != up->fd)
+		close(pfd);
+	return fd < 0 ? -err : fd;
+}
+
 static int scan_dir(struct erofs_writer *w, struct erofs_wnode *dir,
-		    const char *path, const char *rel);
+		    struct scan_level *lv, const char *rel);
+
+static int scan_subdir(struct erofs_writer *w, struct erofs_wnode *n,
+		       struct scan_level *lv, const struct scan_at *at,
+		       const struct stat *st, const char *rel)
+{
+	struct scan_level sub = {
+		.up = lv, .name = at->name, .path = at->path, .fd = -1,
+		.depth = lv->depth + 1, .dev = st->st_dev, .ino = st->st_ino,
+	};
+	int ret = set_level_fd(w, &sub, walk_to(&sub));
+
+	if (ret)
+		return ret;
+	if (lv->depth >= SCAN_KEEP_FDS) {
+		close(lv->fd);
+		lv->fd = -1;
+	}
+	ret = scan_dir(w, n, &sub, rel);
+	if (sub.fd >= 0)
+		close(sub.fd);
+	if (!ret && lv->fd < 0)
+		ret = set_level_fd(w, lv, walk_to(lv));
+	return ret;
+}
 
 static int scan_entry(struct erofs_writer *w, struct erofs_wnode *dir,
-		      const char *path, const char *rel, const char *name)
+		      struct scan_level *lv, const struct scan_at *at,
+		      const char *rel)
 {
+	const char *path = at->path, *name = at->name;
 	struct erofs_wnode *n;
 	struct stat st;
 	int ret;
@@ -293,7 +418,7 @@ static int scan_entry(struct erofs_writer *w, struct erofs_wnode *dir,
 		return erofs_err(w->ei, -ENAMETOOLONG, path, "name too long");
 	if (excluded(w, rel))
 		return 0;
-	if (lstat(path, &st))
+	if (fstatat(at->dfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return erofs_err(w->ei, -errno, path, NULL);
 
 	if (!S_ISDIR(st.st_mode) && st.st_nlink > 1 && !w->p->hard_dereference) {
@@ -315,13 +440,13 @@ static int scan_entry(struct erofs_writer *w, struct erofs_wnode *dir,
 		return erofs_err(w->ei, ret, path, NULL);
 	}
 	/* in the tree now: freed with it even if filling fails */
-	ret = fill_node(w, n, &st, path);
+	ret = fill_node(w, n, &st, at);
 	if (ret)
 		return ret;
 	if (S_ISDIR(st.st_mode)) {
 		dir->n_subdirs++;
 		n->parent = dir;
-		return scan_dir(w, n, path, rel);
+		return scan_subdir(w, n, lv, at, &st, rel);
 	}
 	if (st.st_nlink > 1 && !w->p->hard_dereference) {
 		ret = erofs_hardlink_insert(&w->links, st.st_dev, st.st_ino, n);
@@ -332,21 +457,25 @@ static int scan_entry(struct erofs_writer *w, struct erofs_wnode *dir,
 }
 
 static int scan_dir(struct erofs_writer *w, struct erofs_wnode *dir,
-		    const char *path, const char *rel)
+		    struct scan_level *lv, const char *rel)
 {
+	const char *path = lv->path;
 	struct name_list names = { 0 };
 	size_t i;
-	int ret = read_names(w, path, &names);
+	int ret = read_names(w, lv->fd, path, &names);
 
 	for (i = 0; !ret && i < names.n; i++) {
 		char *child = join(path, names.names[i]);
 		char *crel = *rel ? join(rel, names.names[i]) :
 				    strdup(names.names[i]);
+		struct scan_at at = {
+			.dfd = lv->fd, .name = names.names[i], .path = child,
+		};
 
 		if (!child || !crel)
 			ret = erofs_err(w->ei, -ENOMEM, path, NULL);
 		else
-			ret = scan_entry(w, dir, child, crel, names.names[i]);
+			ret = scan_entry(w, dir, lv, &at, crel);
 		free(child);
 		free(crel);
 	}
@@ -367,17 +496,27 @@ static int scan_root(struct erofs_writer *w, const struct stat *st,
 		     bool via_link)
 {
 	char *self = via_link ? join(w->source, "") : NULL;
-	int ret;
+	struct scan_level root = {
+		.path = w->source, .fd = -1, .dev = st->st_dev, .ino = st->st_ino,
+	};
+	struct scan_at at = { .dfd = AT_FDCWD };
+	int fd, ret;
 
 	if (via_link && !self)
 		return erofs_err(w->ei, -ENOMEM, w->source, NULL);
-	ret = fill_node(w, w->root, st, self ? self : w->source);
+	at.name = at.path = self ? self : w->source;
+	ret = fill_node(w, w->root, st, &at);
 	free(self);
-	if (!ret)
-		ret = scan_dir(w, w->root, w->source, "");
+	if (ret)
+		return ret;
+	fd = open(w->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ret = set_level_fd(w, &root, fd < 0 ? -errno : fd);
+	if (ret)
+		return ret;
+	ret = scan_dir(w, w->root, &root, "");
+	close(root.fd);
 	return ret;
 }
-
 int erofs_scan_source(struct erofs_writer *w)
 {
 	struct stat st;
