@@ -45,86 +45,56 @@ static const struct option set_opts[] = {
 	{ 0 }
 };
 
-/* What one command-line word means for routing. */
-enum word_kind {
-	WORD_PLAIN = 0,
-	WORD_TAKES_NEXT = 1,	/* the next word is this option's argument */
-	WORD_SET_OPTION = 2,	/* only the image-set check has it */
-};
-
-/* getopt_long's matching: the exact name, else the first abbreviation. */
-static const struct option *find_long(const struct option *opts,
-				      const char *name, size_t len)
+/* fsck's long options plus the two only an image set has. */
+static struct option *routing_opts(const struct option *fsck_opts)
 {
-	const struct option *o, *abbrev = NULL;
+	struct option *opts;
+	size_t n = 0;
 
-	for (o = opts; o->name; o++) {
-		if (strncmp(o->name, name, len))
-			continue;
-		if (!o->name[len])
-			return o;
-		if (!abbrev)
-			abbrev = o;
-	}
-	return abbrev;
+	while (fsck_opts[n].name)
+		n++;
+	opts = calloc(n + 3, sizeof(*opts));
+	if (!opts)
+		return NULL;
+	memcpy(opts, fsck_opts, n * sizeof(*opts));
+	opts[n] = set_opts[1];		/* --domain-id */
+	opts[n + 1] = set_opts[2];	/* --mount */
+	return opts;
 }
 
-static enum word_kind long_word(const char *name,
-				const struct option *fsck_opts)
-{
-	size_t len = strcspn(name, "=");
-	const struct option *o = find_long(set_opts, name, len);
-
-	if (o && (o->val == EROFS_ISHARE_ARG_DOMAIN ||
-		  o->val == EROFS_ISHARE_ARG_MOUNT))
-		return WORD_SET_OPTION;
-	if (!o)
-		o = find_long(fsck_opts, name, len);
-	if (o && o->has_arg == required_argument && !name[len])
-		return WORD_TAKES_NEXT;
-	return WORD_PLAIN;
-}
-
-/* A cluster like "-pd" or "-d3": an argument ends it. */
-static enum word_kind short_word(const char *s, const char *fsck_short)
-{
-	for (; *s; s++) {
-		const char *o;
-
-		if (*s == EROFS_ISHARE_ARG_OPTS)
-			return WORD_SET_OPTION;
-		o = *s == ':' ? NULL : strchr(fsck_short, *s);
-		if (o && o[1] == ':')
-			return s[1] ? WORD_PLAIN : WORD_TAKES_NEXT;
-	}
-	return WORD_PLAIN;
-}
-
+/*
+ * A dry run of getopt over fsck's options and the set's, so operands are
+ * told from option arguments exactly as the real parse will. The leading
+ * '-' returns operands in order instead of permuting argv, which the image
+ * set's "-o OPTS IMAGE" pairing relies on.
+ */
 bool fsck_ishare_wants_set(int argc, char **argv,
 			   const struct option *fsck_opts, const char *fsck_short)
 {
-	int i, operands = 0;
+	struct option *opts = routing_opts(fsck_opts);
+	char shorts[64];
+	int c, operands = 0;
+	bool set = false;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		enum word_kind k;
-
-		if (!strcmp(a, "--")) {
-			operands += argc - i - 1;
-			break;
-		}
-		if (a[0] != '-' || !a[1]) {
+	if (!opts)
+		return false;
+	snprintf(shorts, sizeof(shorts), "-:%so:",
+		 fsck_short + (fsck_short[0] == ':'));
+	opterr = 0;
+	optind = 1;
+	while (!set && (c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		if (c == ':')		/* an option of ours missing its value */
+			c = optopt;
+		if (c == EROFS_ISHARE_ARG_IMAGE)
 			operands++;
-			continue;
-		}
-		k = a[1] == '-' ? long_word(a + 2, fsck_opts) :
-				  short_word(a + 1, fsck_short);
-		if (k == WORD_SET_OPTION)
-			return true;
-		if (k == WORD_TAKES_NEXT)
-			i++;
+		set = c == EROFS_ISHARE_ARG_DOMAIN ||
+		      c == EROFS_ISHARE_ARG_MOUNT || c == EROFS_ISHARE_ARG_OPTS;
 	}
-	return operands >= 2;
+	if (!set)
+		operands += argc - optind;	/* those after "--" */
+	optind = 0;			/* glibc: start afresh for the real parse */
+	free(opts);
+	return set || operands >= 2;
 }
 
 static void usage(FILE *f)

@@ -11,8 +11,8 @@ bool fsck_wants_check_ishare(int argc, char **argv);
 /*
  * True when the command line describes an image set: two or more IMAGE
  * operands, or -o, --domain-id or --mount. Operands are told from option
- * arguments with fsck's own option table (@fsck_opts, @fsck_short) and
- * the set's.
+ * arguments by getopt itself, with fsck's own option table (@fsck_opts,
+ * @fsck_short) and the set's.
  */
 bool fsck_ishare_wants_set(int argc, char **argv,
 			   const struct option *fsck_opts, const char *fsck_short);
