@@ -24,6 +24,8 @@ int dump_cat(const struct erofs_image *img, uint64_t nid,
 
 /* Shared printing helpers (dump/print.c). */
 void dump_bytes_text(const void *s, size_t len);	/* escaped like JSON */
+/* 8-4-4-4-12 lower-case hex; @buf holds 37 bytes */
+void dump_uuid_text(const uint8_t uuid[16], char *buf);
 void dump_value_text(const uint8_t *v, size_t len);	/* "text" or hex */
 void dump_hex(FILE *f, const uint8_t *v, size_t len);
 void dump_json_hex(struct erofs_json *j, const char *key, const uint8_t *v,

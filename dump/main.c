@@ -141,11 +141,10 @@ static int parse_args(int argc, char **argv, struct dump_opts *o)
 
 static void print_udev(const struct erofs_image *img)
 {
-	const uint8_t *u = img->sb.uuid;
+	char uuid[37];
 
-	printf("ID_FS_UUID=%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	       "%02x%02x%02x%02x%02x%02x\n", u[0], u[1], u[2], u[3], u[4], u[5],
-	       u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	dump_uuid_text(img->sb.uuid, uuid);
+	printf("ID_FS_UUID=%s\n", uuid);
 	printf("ID_FS_LABEL=");
 	dump_bytes_text(img->sb.volume_name, strlen(img->sb.volume_name));
 	printf("\nID_FS_TYPE=erofs\nID_FS_USAGE=filesystem\n");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <uuid/uuid.h>
 #include "dump.h"
 
 void dump_bytes_text(const void *s, size_t len)
@@ -94,4 +95,9 @@ void dump_json_hex(struct erofs_json *j, const char *key, const uint8_t *v,
 	s[2 * len] = '\0';
 	ej_str(j, key, s);
 	free(s);
+}
+
+void dump_uuid_text(const uint8_t uuid[16], char *buf)
+{
+	uuid_unparse_lower(uuid, buf);
 }

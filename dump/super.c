@@ -24,22 +24,6 @@ static void features_text(const char *label, uint32_t v,
 	printf("\n");
 }
 
-static void uuid_text(const uint8_t *u, char *buf)
-{
-	static const int dash[] = { 4, 6, 8, 10 };
-	unsigned int i, d = 0;
-	char *p = buf;
-
-	for (i = 0; i < 16; i++) {
-		if (d < 4 && i == (unsigned int)dash[d]) {
-			*p++ = '-';
-			d++;
-		}
-		p += sprintf(p, "%02x", u[i]);
-	}
-	*p = '\0';
-}
-
 static void devices_text(const struct erofs_image *img)
 {
 	unsigned int i;
@@ -106,7 +90,7 @@ static void super_text(const struct erofs_image *img)
 	const struct erofs_sb_info *sb = &img->sb;
 	char uuid[40], fp[EROFS_XATTR_PREFIX_MAX_LEN + 32];
 
-	uuid_text(sb->uuid, uuid);
+	dump_uuid_text(sb->uuid, uuid);
 	printf("%-30s0x%08X\n", "Filesystem magic number:", EROFS_SUPER_MAGIC);
 	printf("%-30s%u\n", "Filesystem blocksize:", sb->blksz);
 	printf("%-30s%" PRIu64 "\n", "Filesystem blocks:", sb->blocks);
@@ -188,7 +172,7 @@ static void super_json(const struct erofs_image *img, struct erofs_json *j)
 	const struct erofs_sb_info *sb = &img->sb;
 	char uuid[40];
 
-	uuid_text(sb->uuid, uuid);
+	dump_uuid_text(sb->uuid, uuid);
 	ej_obj_begin(j, "superblock");
 	ej_u64(j, "block_size", sb->blksz);
 	ej_u64(j, "blocks", sb->blocks);
